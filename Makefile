@@ -1,0 +1,53 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+
+.PHONY: run test install lint migrations-check pytest pytest-postgres messages benchmark clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@UV="$$(command -v uv || echo python3 -m uv)"; \
+	  [ -x $(PY) ] || $$UV venv --quiet -p python3 $(VENV); \
+	  $$UV pip install --quiet --python $(PY) -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedules
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  KoB Social: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: demo): medarbetare, medarbetare2, chef, chef2, kommunikator, direktor, admin"
+	@echo "  Stop with Ctrl+C."
+	@echo
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+
+test: install lint migrations-check pytest pytest-postgres
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The SQLite leg (the embedded default).
+pytest: install
+	$(VENV)/bin/pytest
+
+# The PostgreSQL leg: a throwaway cluster on its own port, started and removed by the tooling.
+pytest-postgres: install
+	$(PY) -m kob_social.testing.postgres $(VENV)/bin/pytest
+
+messages: install
+	$(PY) manage.py makemessages -l sv --no-location -i .venv -i var
+	$(PY) manage.py compilemessages -i .venv
+
+clean:
+	rm -rf var/ .pytest_cache .ruff_cache

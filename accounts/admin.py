@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Absence, TrainingRecord, Unit, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "email", "title", "unit", "is_active")
+    list_filter = ("is_active", "is_staff", "groups", "unit")
+    search_fields = ("username", "full_name", "email")
+    ordering = ("full_name",)
+    list_select_related = ("unit",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "title", "unit")}),
+        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "unit", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "parent", "chef")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    list_select_related = ("parent", "chef")
+    autocomplete_fields = ("chef",)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "course", "completed_on", "valid_until", "registered_by")
+    list_filter = ("course",)
+    search_fields = ("user__full_name", "user__username")
+    list_select_related = ("user", "registered_by")
+    autocomplete_fields = ("user",)
+    date_hierarchy = "completed_on"
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "kind", "starts_on", "ends_on")
+    list_filter = ("kind",)
+    search_fields = ("user__full_name", "user__username")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    date_hierarchy = "starts_on"

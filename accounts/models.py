@@ -1,0 +1,219 @@
+"""Users, the organisational tree, trainings and absences."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import UNIT_PARENT_KINDS, AbsenceKind, Course, Role, UnitKind
+
+
+class Unit(models.Model):
+    """A node of the organisation: förvaltning → enhet/stab → avdelning, each with its chef."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    chef = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units_led",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_per_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        parent_kind = self.parent.kind if self.parent_id else None
+        allowed = UNIT_PARENT_KINDS.get(self.kind, frozenset())
+        if parent_kind is None and allowed:
+            raise ValidationError({"parent": _("A unit of this kind must have a parent unit.")})
+        if parent_kind is not None and parent_kind not in allowed:
+            raise ValidationError({"parent": _("A unit of this kind cannot sit under that parent.")})
+        if self.pk and self.pk in {unit.pk for unit in self.ancestors()}:
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    def ancestors(self) -> list["Unit"]:
+        """Parents from the nearest upwards (the tree is at most three levels deep)."""
+        chain, node, seen = [], self.parent, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    @property
+    def is_staben(self) -> bool:
+        return self.kind == UnitKind.STAB
+
+
+class User(AbstractUser):
+    """A person at Kultur och bildning. Signs in with a username; e-mail is used for notices."""
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(_("full name"), max_length=150)
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["full_name", "username"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_unique_email_ci"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name()
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of the user's role groups, read once per request-sized lifetime."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_active and role.value in self.role_names
+
+    @property
+    def is_chef(self) -> bool:
+        return self.has_role(Role.CHEF)
+
+    @property
+    def is_kommunikationsansvarig(self) -> bool:
+        return self.has_role(Role.KOMMUNIKATIONSANSVARIG)
+
+    @property
+    def is_kulturdirektor(self) -> bool:
+        return self.has_role(Role.KULTURDIREKTOR)
+
+    @property
+    def is_systemadministrator(self) -> bool:
+        return self.has_role(Role.SYSTEMADMINISTRATOR)
+
+
+class TrainingRecord(models.Model):
+    """A completed course. Only people with valid LEGAL_BASICS training may run a channel."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="training_records",
+    )
+    course = models.CharField(_("course"), max_length=40, choices=Course.choices, default=Course.LEGAL_BASICS)
+    completed_on = models.DateField(_("completed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: does not expire."))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        indexes = [models.Index(fields=["user", "course", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("completed_on")),
+                name="training_valid_after_completion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_course_display()} ({self.completed_on})"
+
+    def is_valid_on(self, day) -> bool:
+        return self.completed_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class Absence(models.Model):
+    """A period (both days inclusive) when a person is away; the supervision roster counts these."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.SEMESTER)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        indexes = [models.Index(fields=["user", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on

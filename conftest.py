@@ -1,0 +1,103 @@
+"""Fixtures shared by every app's tests: real services, the browser, and common test data."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kob_social.testing.services import (
+    CeleryWorker,
+    RedisServer,
+    ServiceMissing,
+    database_url_for,
+    services_required,
+)
+
+# Django's live server runs in a thread beside Playwright's sync API, which Django would
+# otherwise refuse as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def skip_or_fail(reason: str):
+    """A missing service skips locally and fails in CI (REQUIRE_SERVICES=1)."""
+    if services_required():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config):
+    # Tasks queued by ordinary tests go to an in-memory broker and are never run; the tests
+    # that need a real worker use the `celery_worker` fixture, which points Celery at Redis.
+    from kob_social.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+
+
+# --- Celery with a real Redis and a real worker -----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    try:
+        server = RedisServer().start()
+    except ServiceMissing as exc:
+        skip_or_fail(str(exc))
+    yield server
+    server.stop()
+
+
+def _point_celery_at(broker_url: str, transport_options: dict) -> None:
+    from kob_social.celery import app
+
+    app.conf.broker_url = broker_url
+    app.conf.broker_transport_options = transport_options
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker(redis_server, transactional_db):
+    """A real worker consuming from a private Redis and using this test's database.
+
+    Needs committed data, hence `transactional_db`. The worker process is fresh for each test;
+    use `.kill()` and `.start()` to simulate a crash and a restart.
+    """
+    from django.db import connection
+
+    worker = CeleryWorker(redis_server.url, database_url_for(connection.settings_dict))
+    _point_celery_at(redis_server.url, {"visibility_timeout": 3600})
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    worker.start()
+    yield worker
+    worker.stop()
+    _point_celery_at("memory://", {})
+
+
+# --- The browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}

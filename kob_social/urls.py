@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "KoB Social"
+admin.site.site_title = "KoB Social"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("konto/", include("accounts.urls")),
+    path("", include("plans.urls")),
+]
+
+handler403 = "kob_social.views.permission_denied"
+handler404 = "kob_social.views.page_not_found"
+handler500 = "kob_social.views.server_error"

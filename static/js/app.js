@@ -1,0 +1,37 @@
+// KoB Social: small progressive enhancements. Everything works without this file.
+(function () {
+  "use strict";
+
+  // Move keyboard focus to the error summary after a failed submit, so screen reader users hear it.
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // Ask before destructive actions: <form data-confirm="Are you sure?">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // Disable submit buttons while a form is being sent, and show that work is in progress.
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) {
+      return;
+    }
+    var form = event.target;
+    form.setAttribute("aria-busy", "true");
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrorSummary(event.target);
+  });
+})();
