@@ -8,13 +8,22 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("home"), _("Start"))]
+    items = [
+        (reverse("home"), _("Start"), "home"),
+        (reverse("plans:list"), _("Plans"), "plans"),
+        (reverse("notifications:list"), _("Notifications"), "notifications"),
+    ]
     if user.is_staff:
-        items.append((reverse("admin:index"), _("Administration")))
+        items.append((reverse("admin:index"), _("Administration"), "admin"))
     current = request.path
     return {
         "nav_items": [
-            {"url": url, "label": label, "current": url == current or (url != "/" and current.startswith(url))}
-            for url, label in items
+            {
+                "url": url,
+                "label": label,
+                "key": key,
+                "current": url == current or (url != "/" and current.startswith(url)),
+            }
+            for url, label, key in items
         ]
     }

@@ -39,6 +39,9 @@ class Unit(models.Model):
         ordering = ["name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        # Held per unit through django-guardian by its members and its chef (see
+        # accounts.domain.sync_unit_access): reading a unit's plans and channels.
+        permissions = [("read_unit", _("Can read the unit's plans and channels"))]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_per_parent"),
         ]

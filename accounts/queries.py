@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
 
 from .enums import Course, Role, UnitKind
 from .models import TrainingRecord, Unit, User
@@ -61,3 +62,12 @@ def has_valid_training(user: User, on: date, course: Course = Course.LEGAL_BASIC
 
 def users_with_valid_training(on: date, course: Course = Course.LEGAL_BASICS) -> QuerySet[User]:
     return User.objects.filter(valid_training_q(on, course, prefix="training_records__"), is_active=True).distinct()
+
+
+def readable_units(user: User) -> QuerySet[Unit]:
+    """Units whose plans and channels `user` reads by the object permission `read_unit`
+    (their own unit; for a chef also the units they lead). Overseer roles read more: see
+    plans.rules.is_overseer."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return get_objects_for_user(user, "accounts.read_unit", klass=Unit, accept_global_perms=False, with_superuser=False)

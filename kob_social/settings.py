@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "plans",
     "metrics",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -234,7 +236,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Celery -----------------------------------------------------------------------------------
 
 # With no broker configured, Celery uses kombu's file-system transport: no server needed.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
 _BROKER_VISIBILITY_TIMEOUT = 60 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from plans import urls as plans_urls
+
 from . import views
 
 admin.site.site_header = "KoB Social"
@@ -11,7 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
-    path("", include("plans.urls")),
+    path("planer/", include("plans.urls")),
+    path("notiser/", include("notifications.urls")),
+    path("", plans_urls.home, name="home"),
 ]
 
 handler403 = "kob_social.views.permission_denied"

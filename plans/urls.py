@@ -1,7 +1,18 @@
 from django.urls import path
 
-from .views import inbox
+from .views import editing, inbox, plan_pages
+
+app_name = "plans"
 
 urlpatterns = [
-    path("", inbox.home, name="home"),
+    path("", plan_pages.plan_list, name="list"),
+    path("ny/", editing.plan_create, name="create"),
+    path("mal/rad/", editing.goal_row, name="goal_row"),
+    path("<int:pk>/", plan_pages.plan_detail, name="detail"),
+    path("<int:pk>/redigera/", editing.plan_edit, name="edit"),
+    path("<int:pk>/atgard/", plan_pages.plan_action, name="action"),
+    path("<int:pk>/revidera/", plan_pages.plan_revise, name="revise"),
 ]
+
+# The start page (the inbox) lives at the site root; see kob_social/urls.py.
+home = inbox.home

@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import domain
+from .queries import notifications_for
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("sida"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+def open_notification(request, pk):
+    """Mark one notice as read and follow its link."""
+    notification = get_object_or_404(notifications_for(request.user), pk=pk)
+    domain.mark_read(request.user, [notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = domain.mark_read(request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")

@@ -1,0 +1,1 @@
+"""Writes of the plans app: one function per use case. Views and tasks call these."""

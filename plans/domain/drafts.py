@@ -1,0 +1,147 @@
+"""Writing a plan: create a draft, save it (refusing a stale form), and revise an approved plan."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from accounts.models import Unit, User
+
+from .. import rules
+from ..enums import EDITABLE, PlanStatus
+from ..models import Goal, Plan
+from ..queries import open_version_exists
+from .errors import Conflict, NotAllowed
+
+# The fields a person writes; everything else belongs to the workflow.
+CONTENT_FIELDS = [
+    "unit",
+    "platform",
+    "channel_name",
+    "channel_url",
+    "purpose",
+    "activities",
+    "responsible",
+    "supervision",
+    "update_count",
+    "update_period",
+    "working_hours_per_week",
+    "screenshot_responsible",
+    "target_groups",
+    "terms_reviewed_on",
+    "terms_reviewed_by",
+    "case_routine",
+    "personal_data_note",
+    "accessibility_routine",
+    "channel_information",
+]
+GOAL_FIELDS = ["description", "metric", "baseline", "target", "deadline"]
+
+
+def create_draft(*, author: User, content: dict, other_people=(), goals: list[dict] = ()) -> Plan:
+    """A new plan (version 1) as a draft. `content` maps CONTENT_FIELDS to values; `goals` is
+    a list of dicts of GOAL_FIELDS."""
+    unit: Unit = content["unit"]
+    if not rules.can_create_plan_for(author, unit):
+        raise NotAllowed(_("You can only write plans for your own unit."))
+    with transaction.atomic():
+        plan = Plan(author=author, **{field: content.get(field) for field in CONTENT_FIELDS if field in content})
+        _blank_to_empty(plan)
+        plan._history_user = author
+        plan.save()
+        plan.other_people.set(other_people)
+        _write_goals(plan, goals)
+        assign_perm(rules.CHANGE_PLAN, author, plan)
+    return plan
+
+
+def save_draft(
+    plan_id: int, *, actor: User, expected_revision: int, content: dict, other_people=(), goals: list[dict] = ()
+) -> Plan:
+    """Save the editable plan, unless someone saved it since `expected_revision` (Conflict).
+
+    `goals` lists the goals as the form shows them: a dict with `id` updates that goal, one
+    without creates a new one, and saved goals missing from the list are removed.
+    """
+    with transaction.atomic():
+        plan = Plan.objects.select_related("unit").get(pk=plan_id)
+        if not rules.can_edit_plan(actor, plan):
+            raise NotAllowed(_("You cannot edit this plan."))
+        new_unit = content.get("unit", plan.unit)
+        if new_unit.pk != plan.unit_id and not rules.can_create_plan_for(actor, new_unit):
+            raise NotAllowed(_("You can only write plans for your own unit."))
+        claimed = Plan.objects.filter(pk=plan.pk, revision=expected_revision, status__in=EDITABLE).update(
+            revision=F("revision") + 1
+        )
+        if claimed != 1:
+            raise Conflict(
+                _(
+                    "Someone else saved this plan while you were editing it, so your changes were not saved. "
+                    "Your text is still in the form: copy what you need, then reload the plan."
+                )
+            )
+        for field in CONTENT_FIELDS:
+            if field in content:
+                setattr(plan, field, content[field])
+        _blank_to_empty(plan)
+        plan.revision = expected_revision + 1
+        plan._history_user = actor
+        plan.save(update_fields=[*CONTENT_FIELDS, "revision", "updated_at"])
+        plan.other_people.set(other_people)
+        _write_goals(plan, goals)
+    return plan
+
+
+def revise(plan_id: int, *, actor: User) -> Plan:
+    """Start version n+1 of an approved plan as a draft with the content copied.
+
+    The approved version stays in force (and read-only) until the new one is approved.
+    """
+    with transaction.atomic():
+        current = Plan.objects.select_related("unit").get(pk=plan_id)
+        if not rules.can_revise(actor, current):
+            raise NotAllowed(_("Only an approved plan can be revised, by its unit."))
+        if open_version_exists(current):
+            raise Conflict(_("A new version of this plan is already being drafted or decided."))
+        draft = Plan(
+            author=actor,
+            series=current.series,
+            version_number=current.version_number + 1,
+            previous_version=current,
+            diarienummer=current.diarienummer,
+            status=PlanStatus.UTKAST,
+            **{field: getattr(current, field) for field in CONTENT_FIELDS},
+        )
+        draft._history_user = actor
+        draft.save()
+        draft.other_people.set(current.other_people.all())
+        _write_goals(draft, [{field: getattr(goal, field) for field in GOAL_FIELDS} for goal in current.goals.all()])
+        assign_perm(rules.CHANGE_PLAN, actor, draft)
+    return draft
+
+
+def _blank_to_empty(plan: Plan) -> None:
+    # Forms give None for an empty choice; the model stores text fields as "".
+    for field in ("platform", "update_period", "channel_name", "channel_url"):
+        if getattr(plan, field) is None:
+            setattr(plan, field, "")
+
+
+def _write_goals(plan: Plan, goals) -> None:
+    existing = {goal.pk: goal for goal in plan.goals.all()}
+    keep = set()
+    for position, data in enumerate(goals):
+        values = {field: data.get(field) for field in GOAL_FIELDS}
+        values["description"] = values["description"] or ""
+        values["metric"] = values["metric"] or ""
+        goal = existing.get(data.get("id"))
+        if goal is None:
+            goal = Goal(plan=plan)
+        for field, value in values.items():
+            setattr(goal, field, value)
+        goal.position = position
+        goal.save()
+        keep.add(goal.pk)
+    for pk, goal in existing.items():
+        if pk not in keep:
+            goal.delete()

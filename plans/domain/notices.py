@@ -1,0 +1,91 @@
+"""Who hears about a plan's transition, and what they are told (in Swedish, the default)."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.queries import users_with_role
+from notifications.domain import notify
+
+from .. import rules
+from ..enums import PENDING, Action, PlanStatus, Step
+from ..models import Decision, Plan
+
+
+def next_deciders(plan: Plan) -> list[User]:
+    """Everyone who may decide the step the plan now waits at."""
+    step = plan.current_step
+    if step is None:
+        return []
+    if step == Step.CHEF:
+        candidates = [plan.deciding_chef] if plan.deciding_chef else []
+    elif step == Step.KOMMUNIKATION:
+        candidates = list(users_with_role(Role.KOMMUNIKATIONSANSVARIG))
+    else:
+        candidates = list(users_with_role(Role.KULTURDIREKTOR))
+    return [person for person in candidates if rules.decidable_step(person, plan) == step]
+
+
+def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: str, decision: Decision | None) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(plan)
+        url = plan.get_absolute_url()
+        told: set[int] = set()
+
+        def tell(person: User, kind: str, subject: str, body: str) -> None:
+            if person.pk in told or not person.is_active:
+                return
+            told.add(person.pk)
+            notify(
+                recipient=person,
+                kind=kind,
+                key=f"plan:{plan.pk}:r{plan.revision}:{kind}:{person.pk}",
+                subject=subject,
+                body=body,
+                url=url,
+            )
+
+        if plan.status in PENDING:
+            for person in next_deciders(plan):
+                tell(
+                    person,
+                    "plan_waiting",
+                    _("A plan is waiting for your decision: %(plan)s") % {"plan": title},
+                    _("%(plan)s (%(unit)s) is waiting for your decision at the step “%(step)s”.")
+                    % {"plan": title, "unit": plan.unit, "step": plan.get_status_display()},
+                )
+
+        if action == Action.WITHDRAW:
+            if previous_status in PENDING:
+                previous = Plan(
+                    status=previous_status, deciding_chef=plan.deciding_chef, author=plan.author, unit=plan.unit
+                )
+                for person in next_deciders(previous):
+                    tell(
+                        person,
+                        "plan_withdrawn",
+                        _("A plan was withdrawn: %(plan)s") % {"plan": title},
+                        _("%(author)s withdrew %(plan)s. You no longer need to decide on it.")
+                        % {"author": plan.author, "plan": title},
+                    )
+            return
+
+        body = {
+            Action.SUBMIT: _("Your plan %(plan)s has been submitted and is now %(status)s."),
+            Action.APPROVE: _("%(actor)s approved %(plan)s. It is now: %(status)s."),
+            Action.RETURN: _("%(actor)s returned %(plan)s to you for changes: “%(comment)s”"),
+            Action.REJECT: _("%(actor)s rejected %(plan)s: “%(comment)s”"),
+        }[action] % {
+            "plan": title,
+            "status": plan.get_status_display().lower(),
+            "actor": actor,
+            "comment": decision.comment if decision else "",
+        }
+        subject = {
+            PlanStatus.GODKAND: _("Your plan has been approved: %(plan)s"),
+            PlanStatus.ATERSAND: _("Your plan has been returned: %(plan)s"),
+            PlanStatus.AVSLAGEN: _("Your plan has been rejected: %(plan)s"),
+        }.get(plan.status, _("News about your plan: %(plan)s")) % {"plan": title}
+        tell(plan.author, f"plan_{action}", subject, body)

@@ -1,0 +1,71 @@
+"""What a plan must contain before it can be submitted (a draft may be incomplete)."""
+
+from django.utils.translation import gettext as _
+
+from accounts.queries import unit_and_descendant_ids
+
+from ..models import Plan
+
+REQUIRED_TEXT = [
+    "platform",
+    "channel_name",
+    "purpose",
+    "activities",
+    "supervision",
+    "update_period",
+    "target_groups",
+    "case_routine",
+    "personal_data_note",
+    "accessibility_routine",
+    "channel_information",
+]
+REQUIRED_VALUES = [
+    "responsible",
+    "update_count",
+    "working_hours_per_week",
+    "screenshot_responsible",
+    "terms_reviewed_on",
+    "terms_reviewed_by",
+]
+UNIT_PEOPLE = ["responsible", "screenshot_responsible"]
+GOAL_REQUIRED = ["description", "metric", "target", "deadline"]
+
+
+def submission_errors(plan: Plan) -> dict[str, list[str]]:
+    """Field name → messages. `goals` holds the errors about the goals as a whole, and
+    `goal-<pk>-<field>` those of one goal."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    for field in REQUIRED_TEXT:
+        if not str(getattr(plan, field) or "").strip():
+            add(field, _("Fill in this field before submitting the plan."))
+    for field in REQUIRED_VALUES:
+        attname = Plan._meta.get_field(field).attname  # responsible → responsible_id, no query
+        if getattr(plan, attname) is None:
+            add(field, _("Fill in this field before submitting the plan."))
+    if plan.update_count is not None and plan.update_count < 1:
+        add("update_count", _("The channel must be updated at least once per period."))
+
+    unit_ids = unit_and_descendant_ids(plan.unit)
+    for field in UNIT_PEOPLE:
+        person = getattr(plan, field)
+        if person is not None and person.unit_id not in unit_ids:
+            add(field, _("%(name)s does not belong to %(unit)s.") % {"name": person, "unit": plan.unit})
+    outsiders = [str(p) for p in plan.other_people.all() if p.unit_id not in unit_ids]
+    if outsiders:
+        add(
+            "other_people",
+            _("%(names)s do not belong to %(unit)s.") % {"names": ", ".join(outsiders), "unit": plan.unit},
+        )
+
+    goals = list(plan.goals.all())
+    if not goals:
+        add("goals", _("Add at least one goal, preferably a measurable one."))
+    for goal in goals:
+        for field in GOAL_REQUIRED:
+            if getattr(goal, field) in (None, ""):
+                add(f"goal-{goal.pk}-{field}", _("Fill in this field before submitting the plan."))
+    return errors

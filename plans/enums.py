@@ -1,0 +1,123 @@
+"""Vocabularies of the plans app, and the decision chain declared as data.
+
+The plan's life:
+
+    utkast ──submit──▶ hos chef ──approve──▶ hos kommunikationsansvarig ──approve──▶
+    hos kulturdirektör ──approve──▶ godkänd ──(next version approved)──▶ ersatt
+
+At every step the decider may also send the plan back (återsänd: the author edits and submits
+again) or reject it (avslagen, final). The author may withdraw it (återkallad) before the final
+decision. A chef who submits their own unit's plan signs the chef step by submitting, so the
+plan goes straight to the kommunikationsansvarig.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+
+
+class Platform(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    X = "x", "X"
+    YOUTUBE = "youtube", "YouTube"
+    LINKEDIN = "linkedin", "LinkedIn"
+    TIKTOK = "tiktok", "TikTok"
+    FLICKR = "flickr", "Flickr"
+    BLOG = "blogg", _("Blog")
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    OTHER = "annat", _("Other")
+
+
+class FrequencyPeriod(models.TextChoices):
+    WEEK = "vecka", _("per week")
+    MONTH = "manad", _("per month")
+
+
+class Metric(models.TextChoices):
+    """What a goal is measured in (the strategy's list of things that are easy to measure)."""
+
+    FOLLOWERS = "foljare", _("Followers")
+    VISITS = "besok", _("Visits")
+    UNIQUE_VISITORS = "unika_besokare", _("Unique visitors")
+    PAGE_VIEWS = "sidvisningar", _("Page views")
+    VIDEO_VIEWS = "videovisningar", _("Video views")
+    COMMENTS = "kommentarer", _("Comments")
+    REACTIONS = "reaktioner", _("Reactions")
+    SHARES = "delningar", _("Shares")
+    REGISTRATIONS = "anmalningar", _("Registrations to events")
+    POSTS = "inlagg", _("Posts")
+    RESPONSE_TIME = "svarstid", _("Response time (hours)")
+    OTHER = "annat", _("Other")
+
+
+class PlanStatus(models.TextChoices):
+    UTKAST = "utkast", _("Draft")
+    HOS_CHEF = "hos_chef", _("With the manager")
+    HOS_KOMMUNIKATION = "hos_kommunikation", _("With the communications officer")
+    HOS_DIREKTOR = "hos_direktor", _("With the director of culture")
+    GODKAND = "godkand", _("Approved")
+    ATERSAND = "atersand", _("Returned for changes")
+    AVSLAGEN = "avslagen", _("Rejected")
+    ATERKALLAD = "aterkallad", _("Withdrawn")
+    ERSATT = "ersatt", _("Superseded")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "skicka_in", _("Submit")
+    APPROVE = "godkann", _("Approve")
+    RETURN = "atersand", _("Return for changes")
+    REJECT = "avsla", _("Reject")
+    WITHDRAW = "aterkalla", _("Withdraw")
+    SUPERSEDE = "ersatt", _("Superseded by a new version")
+
+
+class Step(models.TextChoices):
+    """The steps of the decision chain, in order."""
+
+    CHEF = "chef", _("Manager")
+    KOMMUNIKATION = "kommunikation", _("Communications officer")
+    DIREKTOR = "direktor", _("Director of culture")
+
+
+# The chain as data: each step, the status a plan has while it waits there, and the role
+# that decides it. The chef step is decided by the plan's deciding chef, whatever their role.
+CHAIN: list[Step] = [Step.CHEF, Step.KOMMUNIKATION, Step.DIREKTOR]
+STEP_STATUS: dict[Step, PlanStatus] = {
+    Step.CHEF: PlanStatus.HOS_CHEF,
+    Step.KOMMUNIKATION: PlanStatus.HOS_KOMMUNIKATION,
+    Step.DIREKTOR: PlanStatus.HOS_DIREKTOR,
+}
+STATUS_STEP: dict[PlanStatus, Step] = {status: step for step, status in STEP_STATUS.items()}
+STEP_ROLE: dict[Step, Role] = {
+    Step.CHEF: Role.CHEF,
+    Step.KOMMUNIKATION: Role.KOMMUNIKATIONSANSVARIG,
+    Step.DIREKTOR: Role.KULTURDIREKTOR,
+}
+
+PENDING = frozenset(STEP_STATUS.values())
+EDITABLE = frozenset({PlanStatus.UTKAST, PlanStatus.ATERSAND})
+FINAL = frozenset({PlanStatus.AVSLAGEN, PlanStatus.ATERKALLAD, PlanStatus.ERSATT})
+DECISIONS = frozenset({Action.APPROVE, Action.RETURN, Action.REJECT})
+COMMENT_REQUIRED = frozenset({Action.RETURN, Action.REJECT})
+
+
+def _next_after(step: Step) -> PlanStatus:
+    index = CHAIN.index(step)
+    return STEP_STATUS[CHAIN[index + 1]] if index + 1 < len(CHAIN) else PlanStatus.GODKAND
+
+
+# Every allowed (status, action) → new status. Anything not listed is refused.
+TRANSITIONS: dict[tuple[PlanStatus, Action], PlanStatus] = {
+    (PlanStatus.UTKAST, Action.SUBMIT): PlanStatus.HOS_CHEF,
+    (PlanStatus.ATERSAND, Action.SUBMIT): PlanStatus.HOS_CHEF,
+    (PlanStatus.UTKAST, Action.WITHDRAW): PlanStatus.ATERKALLAD,
+    (PlanStatus.ATERSAND, Action.WITHDRAW): PlanStatus.ATERKALLAD,
+    **{(status, Action.WITHDRAW): PlanStatus.ATERKALLAD for status in PENDING},
+    **{(STEP_STATUS[step], Action.APPROVE): _next_after(step) for step in CHAIN},
+    **{(status, Action.RETURN): PlanStatus.ATERSAND for status in PENDING},
+    **{(status, Action.REJECT): PlanStatus.AVSLAGEN for status in PENDING},
+    (PlanStatus.GODKAND, Action.SUPERSEDE): PlanStatus.ERSATT,
+}

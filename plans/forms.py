@@ -1,0 +1,217 @@
+"""The plan form, in the template's sections, and the goal rows."""
+
+from django import forms
+from django.db import models
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit, User
+from accounts.queries import readable_units, unit_and_descendant_ids
+
+from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS
+from .enums import Action, Platform
+from .models import Goal, Plan
+
+# The form's sections, in the order of the strategy's template; the template renders these.
+SECTIONS = [
+    (_("Unit and decision"), ["unit"]),
+    (_("Social medium"), ["platform", "channel_name", "channel_url"]),
+    (_("Purpose"), ["purpose", "target_groups"]),
+    (_("Goals"), []),
+    (_("Activities"), ["activities"]),
+    (_("People"), ["responsible", "other_people"]),
+    (_("Supervision"), ["supervision"]),
+    (_("Update frequency and working time"), ["update_count", "update_period", "working_hours_per_week"]),
+    (_("Archiving"), ["screenshot_responsible"]),
+    (
+        _("Law, personal data and accessibility"),
+        ["terms_reviewed_on", "terms_reviewed_by", "case_routine", "personal_data_note", "accessibility_routine"],
+    ),
+    (_("Information on the channel"), ["channel_information"]),
+]
+
+HELP_TEXTS = {
+    "platform": _(
+        "Blogs, X and Facebook should be updated at least once a week; a YouTube account needs less. "
+        "Using a channel is a long-term commitment."
+    ),
+    "purpose": _("Why this medium, and why this one in particular? How does it support the unit's goals?"),
+    "target_groups": _("Who do you want to reach, and are they on this medium?"),
+    "activities": _("What will you publish and do in the channel to reach the goals?"),
+    "responsible": _("Only people in the plan's unit can be chosen."),
+    "other_people": _("Colleagues in the unit who also handle the channel. Hold Ctrl (⌘ on Mac) to choose several."),
+    "supervision": _(
+        "How is the channel kept under supervision, also during vacations and long leave? "
+        "Name a stand-in for every period."
+    ),
+    "update_count": _("How many updates per period. The system checks this every week."),
+    "working_hours_per_week": _("The working time the unit sets aside for the channel, in hours per week."),
+    "screenshot_responsible": _("Takes screenshots for the archive every half year (January–June, July–December)."),
+    "terms_reviewed_on": _("When the platform's terms of use were read and judged acceptable."),
+    "case_routine": _("What happens when a question about an individual case arrives in the channel?"),
+    "personal_data_note": _("The unit is joint controller with the platform for personal data on the page."),
+    "accessibility_routine": _("For example: alt texts on every image, captions on every video."),
+    "channel_information": _(
+        "The channel must say who runs it, how to contact you, and that posts may be public records."
+    ),
+}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.unit})" if obj.unit_id else obj.get_full_name()
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class PlanForm(forms.ModelForm):
+    """Saving a draft needs nothing but the unit; submitting checks everything (domain.validation)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = [*CONTENT_FIELDS, "other_people"]
+        formfield_callback = _formfield
+        field_classes = {
+            "responsible": PersonChoiceField,
+            "screenshot_responsible": PersonChoiceField,
+            "terms_reviewed_by": PersonChoiceField,
+            "other_people": PeopleChoiceField,
+        }
+        widgets = {
+            "terms_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "channel_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "activities": forms.Textarea(attrs={"rows": 4}),
+            "supervision": forms.Textarea(attrs={"rows": 4}),
+            "target_groups": forms.Textarea(attrs={"rows": 3}),
+            "case_routine": forms.Textarea(attrs={"rows": 3}),
+            "personal_data_note": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_routine": forms.Textarea(attrs={"rows": 3}),
+            "channel_information": forms.Textarea(attrs={"rows": 3}),
+            "update_count": forms.NumberInput(attrs={"min": 1, "max": 100}),
+            "working_hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 40, "step": "0.5"}),
+        }
+        help_texts = HELP_TEXTS
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["unit"].queryset = readable_units(user).order_by("name")
+        self.fields["unit"].empty_label = None
+        self.fields["platform"].choices = [("", _("Choose a platform")), *Platform.choices]
+        unit = self._chosen_unit()
+        members = User.objects.filter(is_active=True).select_related("unit").order_by("full_name")
+        if unit is not None:
+            members = members.filter(unit_id__in=unit_and_descendant_ids(unit))
+        else:
+            members = members.none()
+        for name in ("responsible", "screenshot_responsible", "other_people"):
+            self.fields[name].queryset = members
+        self.fields["terms_reviewed_by"].queryset = User.objects.filter(is_active=True).select_related("unit")
+        self.fields["working_hours_per_week"].widget.attrs["inputmode"] = "decimal"
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+
+    def _chosen_unit(self) -> Unit | None:
+        field = self.fields["unit"]
+        raw = self.data.get(self.add_prefix("unit")) if self.is_bound else None
+        if raw:
+            try:
+                return field.queryset.get(pk=raw)
+            except (Unit.DoesNotExist, ValueError):
+                return None
+        if self.instance.pk:
+            return self.instance.unit
+        initial = self.initial.get("unit")
+        if isinstance(initial, Unit):
+            return initial
+        return field.queryset.filter(pk=self.user.unit_id).first() or field.queryset.first()
+
+    def sections(self):
+        for title, names in SECTIONS:
+            yield title, [self[name] for name in names]
+
+
+class GoalForm(forms.ModelForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Goal
+        fields = GOAL_FIELDS
+        widgets = {
+            "description": forms.TextInput(),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "baseline": forms.NumberInput(attrs={"step": "any"}),
+            "target": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+
+class BaseGoalFormSet(forms.BaseFormSet):
+    def goals(self) -> list[dict]:
+        """The goals in the form's order; empty rows and rows marked for removal are left out."""
+        goals = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            if not any(data.get(field) not in (None, "") for field in GOAL_FIELDS):
+                continue
+            goals.append({"id": data.get("id"), **{field: data.get(field) for field in GOAL_FIELDS}})
+        return goals
+
+
+GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_delete=True)
+
+
+def goal_formset(*, data=None, plan: Plan | None = None) -> BaseGoalFormSet:
+    if data is not None:
+        return GoalFormSet(data, prefix="goals")
+    initial = []
+    if plan is not None:
+        initial = [{"id": goal.pk, **{f: getattr(goal, f) for f in GOAL_FIELDS}} for goal in plan.goals.all()]
+    if not initial:
+        initial = [{}]
+    return GoalFormSet(initial=initial, prefix="goals")
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (a.value, a.label) for a in (Action.APPROVE, Action.RETURN, Action.REJECT, Action.WITHDRAW, Action.SUBMIT)
+        ]
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return or reject the plan."),
+        max_length=4000,
+    )
+
+
+class PlanFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .enums import PlanStatus
+
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("All units")
+        self.fields["status"].choices = [("", _("All statuses")), *PlanStatus.choices]
+        self.fields["platform"].choices = [("", _("All platforms")), *Platform.choices]

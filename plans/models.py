@@ -1,0 +1,229 @@
+"""The handlingsplan, its goals and the decisions on it.
+
+Fields follow the strategy's template ("Plan för användning av socialt medium inom Kultur och
+bildning") in its order. A draft may be incomplete; `domain.validation` checks everything at
+submission. Status is written only by `domain.transitions.transition`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.enums import Role
+from accounts.models import Unit
+
+from .enums import EDITABLE, PENDING, STATUS_STEP, Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class Plan(models.Model):
+    # --- The template, in order ---
+    unit = models.ForeignKey(Unit, verbose_name=_("Unit/department"), on_delete=models.PROTECT, related_name="plans")
+    deciding_chef = models.ForeignKey(
+        PERSON,
+        verbose_name=_("Deciding manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The manager of the unit; set when the plan is submitted."),
+    )
+    platform = models.CharField(_("Social medium"), max_length=20, choices=Platform.choices, blank=True)
+    channel_name = models.CharField(_("Name of the channel"), max_length=200, blank=True)
+    channel_url = models.URLField(_("Address of the channel"), max_length=500, blank=True)
+    purpose = models.TextField(
+        _("Purpose: why use this social medium, why this one in particular?"),
+        blank=True,
+    )
+    activities = models.TextField(_("Activities planned in the channel to reach the goals"), blank=True)
+    responsible = models.ForeignKey(
+        PERSON,
+        verbose_name=_("Responsible for the use"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    other_people = models.ManyToManyField(
+        PERSON,
+        verbose_name=_("Other people who handle the unit's part of the medium"),
+        blank=True,
+        related_name="+",
+    )
+    supervision = models.TextField(
+        _("Continuous supervision, also during vacations and other long leave"),
+        blank=True,
+    )
+    update_count = models.PositiveSmallIntegerField(_("Number of updates"), null=True, blank=True)
+    update_period = models.CharField(_("per"), max_length=10, choices=FrequencyPeriod.choices, blank=True)
+    working_hours_per_week = models.DecimalField(
+        _("Working time for handling the channel (hours per week)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    screenshot_responsible = models.ForeignKey(
+        PERSON,
+        verbose_name=_("Responsible for screenshots every half year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # --- From the strategy and Swedish guidance ---
+    target_groups = models.TextField(_("Target groups"), blank=True)
+    terms_reviewed_on = models.DateField(_("The platform's terms reviewed on"), null=True, blank=True)
+    terms_reviewed_by = models.ForeignKey(
+        PERSON,
+        verbose_name=_("The platform's terms reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case_routine = models.TextField(_("Routine for individual cases (enskilda ärenden) in the channel"), blank=True)
+    personal_data_note = models.TextField(_("Personal data"), blank=True)
+    accessibility_routine = models.TextField(_("Accessibility routine"), blank=True)
+    channel_information = models.TextField(_("Information shown on the channel"), blank=True)
+
+    # --- Workflow ---
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST)
+    # Bumped by every write; forms and decisions carry it, so a stale form is refused (409).
+    revision = models.PositiveIntegerField(default=0)
+    series = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    version_number = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_version",
+    )
+    diarienummer = models.CharField(_("registration number"), max_length=40, blank=True, db_index=True)
+    author = models.ForeignKey(
+        PERSON, verbose_name=_("author"), on_delete=models.PROTECT, related_name="plans_authored"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[other_people])
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "version_number"], name="plan_unique_version_in_series"),
+            # One open (not yet decided) version per series at a time.
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(status__in=["utkast", "atersand", "hos_chef", "hos_kommunikation", "hos_direktor"]),
+                name="plan_one_open_version_per_series",
+            ),
+        ]
+
+    def __str__(self):
+        name = self.channel_name or _("(unnamed channel)")
+        platform = self.get_platform_display() if self.platform else ""
+        return f"{platform} {name}".strip() + f" v{self.version_number}"
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+    @property
+    def current_step(self) -> Step | None:
+        return STATUS_STEP.get(self.status)
+
+    @property
+    def reference(self) -> str:
+        """The diarienummer with the version, as the PDF header and lists show it."""
+        return f"{self.diarienummer} v{self.version_number}" if self.diarienummer else f"v{self.version_number}"
+
+    @property
+    def update_frequency_display(self) -> str:
+        if not self.update_count or not self.update_period:
+            return ""
+        return f"{self.update_count} {self.get_update_period_display()}"
+
+
+class Goal(models.Model):
+    """A goal of the plan, preferably measurable: at least one is required to submit."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(_("Goal"), max_length=500, blank=True)
+    metric = models.CharField(_("Measured as"), max_length=20, choices=Metric.choices, blank=True)
+    baseline = models.DecimalField(_("Baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("Target value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField(_("Deadline"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.description
+
+
+class Decision(models.Model):
+    """One decision at one step of the chain: who, in which role, when, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="decisions")
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    outcome = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    decided_by = models.ForeignKey(PERSON, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    signed_by_submission = models.BooleanField(
+        _("signed by submitting"),
+        default=False,
+        help_text=_("The manager wrote the plan and signed the manager step by submitting it."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.get_step_display()}: {self.get_outcome_display()} ({self.decided_by})"
+
+
+class DiarieCounter(models.Model):
+    """The last diarienummer handed out per year; incremented under the transaction's lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("registration number counter")
+        verbose_name_plural = _("registration number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,112 @@
+"""Who may do what with a plan. Views and domain functions ask here; nothing else decides.
+
+Reading: the kommunikationsansvarig, the kulturdirektör and administrators read every plan
+(by role, never through a global model permission). Everyone else reads the plans of the units
+they hold `accounts.read_unit` on through django-guardian (their own unit; a chef also the
+units below), plus plans they wrote or must decide. Editing a draft needs the object
+permission `plans.change_plan`, granted to the author when the plan is created.
+"""
+
+from accounts.enums import UnitKind
+from accounts.models import Unit, User
+from accounts.queries import readable_units
+
+from .enums import PENDING, Action, PlanStatus, Step
+from .models import Plan
+
+READ_UNIT = "accounts.read_unit"
+CHANGE_PLAN = "plans.change_plan"
+
+
+def is_overseer(user: User) -> bool:
+    """Reads everything: kommunikationsansvarig, kulturdirektör, systemadministratör."""
+    return user.is_authenticated and (
+        user.is_kommunikationsansvarig or user.is_kulturdirektor or user.is_systemadministrator
+    )
+
+
+def in_staben(unit: Unit) -> bool:
+    return any(node.kind == UnitKind.STAB for node in [unit, *unit.ancestors()])
+
+
+def readable_unit_ids(user: User) -> frozenset[int]:
+    """The units `user` holds `read_unit` on, read once and kept on the user object. Not
+    `user.has_perm`, which grants a superuser everything: administrators read all plans by
+    role, but do not write plans for units they do not belong to."""
+    if not hasattr(user, "_readable_unit_ids"):
+        user._readable_unit_ids = frozenset(readable_units(user).values_list("pk", flat=True))
+    return user._readable_unit_ids
+
+
+def can_read_unit(user: User, unit: Unit) -> bool:
+    return user.is_authenticated and user.is_active and unit.pk in readable_unit_ids(user)
+
+
+def can_view_plan(user: User, plan: Plan) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_overseer(user) or user.pk in (plan.author_id, plan.deciding_chef_id):
+        return True
+    return can_read_unit(user, plan.unit)
+
+
+def can_create_plan_for(user: User, unit: Unit) -> bool:
+    return can_read_unit(user, unit)
+
+
+def can_edit_plan(user: User, plan: Plan) -> bool:
+    """Only the author, holding the object permission granted at creation, while editable."""
+    return (
+        plan.is_editable
+        and user.is_authenticated
+        and plan.author_id == user.pk
+        and user.is_active
+        and user.has_perm(CHANGE_PLAN, plan)
+    )
+
+
+def decidable_step(user: User, plan: Plan) -> Step | None:
+    """The step of the chain that `user` may decide on `plan` now, if any.
+
+    Nobody decides on a plan they wrote; the only exception is the kulturdirektör, who
+    decides Staben's plans. (A chef who writes a plan signed the chef step by submitting.)
+    """
+    step = plan.current_step
+    if step is None or not user.is_authenticated or not user.is_active:
+        return None
+    own = plan.author_id == user.pk
+    allowed = {
+        Step.CHEF: lambda: plan.deciding_chef_id == user.pk and not own,
+        Step.KOMMUNIKATION: lambda: user.is_kommunikationsansvarig and not own,
+        Step.DIREKTOR: lambda: user.is_kulturdirektor and (not own or in_staben(plan.unit)),
+    }[step]()
+    return step if allowed else None
+
+
+def can_withdraw(user: User, plan: Plan) -> bool:
+    return plan.author_id == user.pk and (plan.is_editable or plan.status in PENDING)
+
+
+def can_submit(user: User, plan: Plan) -> bool:
+    return plan.is_editable and can_edit_plan(user, plan)
+
+
+def can_revise(user: User, plan: Plan) -> bool:
+    return plan.status == PlanStatus.GODKAND and (plan.author_id == user.pk or can_read_unit(user, plan.unit))
+
+
+def allowed_actions(user: User, plan: Plan) -> set[Action]:
+    """Every action `user` may take on `plan` now (for the buttons on the plan page)."""
+    actions = set()
+    if can_submit(user, plan):
+        actions.add(Action.SUBMIT)
+    if decidable_step(user, plan):
+        actions |= {Action.APPROVE, Action.RETURN, Action.REJECT}
+    if can_withdraw(user, plan):
+        actions.add(Action.WITHDRAW)
+    return actions
+
+
+def readable_units_exist(user: User) -> bool:
+    """Whether the user belongs to (or leads) any unit they could write a plan for."""
+    return bool(readable_unit_ids(user))

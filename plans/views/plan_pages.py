@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Unit
+from accounts.queries import readable_units
+
+from .. import rules
+from ..domain.drafts import revise
+from ..domain.errors import Conflict, Incomplete, NotAllowed
+from ..domain.transitions import transition
+from ..enums import Action
+from ..forms import DecisionForm, PlanFilterForm
+from ..models import Decision, Plan
+from ..queries import plans_visible_to, versions_of
+from .common import conflict_response, get_visible_plan
+
+PAGE_SIZE = 25
+
+ACTION_MESSAGES = {
+    Action.SUBMIT: gettext_lazy("The plan has been submitted."),
+    Action.APPROVE: gettext_lazy("You approved the plan."),
+    Action.RETURN: gettext_lazy("The plan has been returned to the author."),
+    Action.REJECT: gettext_lazy("The plan has been rejected."),
+    Action.WITHDRAW: gettext_lazy("The plan has been withdrawn."),
+}
+
+
+@login_required
+def plan_list(request):
+    user = request.user
+    units = Unit.objects.order_by("name") if rules.is_overseer(user) else readable_units(user).order_by("name")
+    form = PlanFilterForm(request.GET or None, units=units)
+    plans = plans_visible_to(user).order_by("-updated_at", "-pk")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            plans = plans.filter(
+                Q(channel_name__icontains=data["q"])
+                | Q(diarienummer__icontains=data["q"])
+                | Q(purpose__icontains=data["q"])
+                | Q(author__full_name__icontains=data["q"])
+            )
+        if data["unit"]:
+            plans = plans.filter(unit=data["unit"])
+        if data["status"]:
+            plans = plans.filter(status=data["status"])
+        if data["platform"]:
+            plans = plans.filter(platform=data["platform"])
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(request, "plans/list.html", {"form": form, "page": page, "query_string": query.urlencode()})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_visible_plan(request, pk)
+    return render(request, "plans/detail.html", detail_context(request, plan))
+
+
+def detail_context(request, plan: Plan, decision_form: DecisionForm | None = None) -> dict:
+    user = request.user
+    decisions = list(Decision.objects.filter(plan=plan).select_related("decided_by").order_by("decided_at", "pk"))
+    versions = list(
+        versions_of(plan).prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
+        )
+    )
+    timeline = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
+    actions = rules.allowed_actions(user, plan)
+    return {
+        "plan": plan,
+        "goals": list(plan.goals.all()),
+        "other_people": list(plan.other_people.all()),
+        "decisions": decisions,
+        "versions": versions,
+        "timeline": timeline,
+        "actions": {action.name for action in actions},
+        "decision_form": decision_form or DecisionForm(initial={"revision": plan.revision}),
+        "can_edit": rules.can_edit_plan(user, plan),
+        "can_revise": rules.can_revise(user, plan) and not any(v.is_editable or v.is_pending for v in versions),
+        "step": rules.decidable_step(user, plan),
+    }
+
+
+@login_required
+@require_POST
+def plan_action(request, pk):
+    plan = get_visible_plan(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "plans/detail.html", detail_context(request, plan, form), status=400)
+    action = Action(form.cleaned_data["action"])
+    try:
+        transition(
+            plan.pk,
+            action,
+            actor=request.user,
+            expected_revision=form.cleaned_data["revision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except Conflict as exc:
+        return conflict_response(request, plan, str(exc))
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except Incomplete as exc:
+        if action == Action.SUBMIT:
+            messages.error(request, _("The plan is not complete yet. Fill in the marked fields and submit again."))
+            return redirect(reverse("plans:edit", args=[plan.pk]) + "?kontrollera=1")
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return render(request, "plans/detail.html", detail_context(request, plan, form), status=400)
+    messages.success(request, ACTION_MESSAGES[action])
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_revise(request, pk):
+    plan = get_visible_plan(request, pk)
+    try:
+        draft = revise(plan.pk, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except Conflict as exc:
+        return conflict_response(request, plan, str(exc))
+    messages.success(request, _("Version %(number)d has been created as a draft.") % {"number": draft.version_number})
+    return redirect("plans:edit", pk=draft.pk)
