@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from accounts.enums import Role
 from accounts.models import Unit
 
-from .enums import EDITABLE, PENDING, STATUS_STEP, Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+from ..enums import EDITABLE, PENDING, STATUS_STEP, Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
 
 PERSON = settings.AUTH_USER_MODEL
 
