@@ -46,6 +46,13 @@ def pytest_configure(config):
     app.conf.broker_transport_options = {}
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories hash a password for every person; the production hasher (hundreds of
+    milliseconds each, by design) would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- Celery with a real Redis and a real worker -----------------------------------------------
 
 

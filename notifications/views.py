@@ -4,19 +4,21 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import domain
 from .queries import notifications_for
 
 
 @login_required
+@require_safe
 def notification_list(request):
     page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("sida"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @login_required
+@require_safe
 def open_notification(request, pk):
     """Mark one notice as read and follow its link."""
     notification = get_object_or_404(notifications_for(request.user), pk=pk)

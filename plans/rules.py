@@ -7,6 +7,8 @@ units below), plus plans they wrote or must decide. Editing a draft needs the ob
 permission `plans.change_plan`, granted to the author when the plan is created.
 """
 
+from guardian.core import ObjectPermissionChecker
+
 from accounts.enums import UnitKind
 from accounts.models import Unit, User
 from accounts.queries import readable_units
@@ -54,6 +56,14 @@ def can_create_plan_for(user: User, unit: Unit) -> bool:
     return can_read_unit(user, unit)
 
 
+def has_object_perm(user: User, perm: str, obj) -> bool:
+    """A django-guardian object permission, through one checker kept on the user object so
+    that a page asking several times pays for the lookup once."""
+    if not hasattr(user, "_object_permission_checker"):
+        user._object_permission_checker = ObjectPermissionChecker(user)
+    return user._object_permission_checker.has_perm(perm.split(".", 1)[1], obj)
+
+
 def can_edit_plan(user: User, plan: Plan) -> bool:
     """Only the author, holding the object permission granted at creation, while editable."""
     return (
@@ -61,7 +71,7 @@ def can_edit_plan(user: User, plan: Plan) -> bool:
         and user.is_authenticated
         and plan.author_id == user.pk
         and user.is_active
-        and user.has_perm(CHANGE_PLAN, plan)
+        and has_object_perm(user, CHANGE_PLAN, plan)
     )
 
 

@@ -8,7 +8,15 @@ from ..models import Plan
 def get_visible_plan(request, pk: int) -> Plan:
     """The plan, if the user may read it; otherwise 404 (another unit's plan does not exist)."""
     plan = (
-        Plan.objects.select_related("unit", "unit__parent", "author", "deciding_chef", "responsible")
+        Plan.objects.select_related(
+            "unit",
+            "unit__parent",
+            "author",
+            "deciding_chef",
+            "responsible",
+            "screenshot_responsible",
+            "terms_reviewed_by",
+        )
         .filter(pk=pk)
         .first()
     )

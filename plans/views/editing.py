@@ -105,13 +105,28 @@ def _render_saved(request, plan: Plan, *, check: bool):
     goals = goal_formset(plan=plan)
     errors = submission_errors(plan) if check else {}
     form.submit_errors = {name: msgs for name, msgs in errors.items() if not name.startswith("goal")}
+    _tie_errors(form)
     for goal_form in goals.forms:
         goal_id = goal_form.initial.get("id")
         goal_form.submit_errors = {
             key.rsplit("-", 1)[1]: msgs for key, msgs in errors.items() if key.startswith(f"goal-{goal_id}-")
         }
+        _tie_errors(goal_form)
     context = {"form": form, "goals": goals, "plan": plan, "goal_errors": errors.get("goals", []), "errors": errors}
     return render(request, "plans/form.html", context)
+
+
+def _tie_errors(form) -> None:
+    """Mark each widget with a submission error invalid and point it at its messages, as Django
+    does for the form's own errors (the ids are those of plan_field.html and goal_row.html)."""
+    for name in form.submit_errors:
+        if name not in form.fields:
+            continue
+        field = form[name]
+        described_by = [f"{field.auto_id}_helptext"] if field.help_text else []
+        form.fields[name].widget.attrs.update(
+            {"aria-invalid": "true", "aria-describedby": " ".join([*described_by, f"{field.auto_id}_error"])}
+        )
 
 
 @login_required

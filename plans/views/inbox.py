@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ..queries import plans_awaiting, plans_by, plans_returned_to
 
@@ -7,6 +8,7 @@ INBOX_LIMIT = 10
 
 
 @login_required
+@require_safe
 def home(request):
     """The start page: what waits for my decision, my plans, and what was returned to me."""
     user = request.user

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Unit
 from accounts.queries import readable_units
@@ -34,26 +34,28 @@ ACTION_MESSAGES = {
 
 
 @login_required
+@require_safe
 def plan_list(request):
     user = request.user
     units = Unit.objects.order_by("name") if rules.is_overseer(user) else readable_units(user).order_by("name")
     form = PlanFilterForm(request.GET or None, units=units)
     plans = plans_visible_to(user).order_by("-updated_at", "-pk")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            plans = plans.filter(
-                Q(channel_name__icontains=data["q"])
-                | Q(diarienummer__icontains=data["q"])
-                | Q(purpose__icontains=data["q"])
-                | Q(author__full_name__icontains=data["q"])
-            )
-        if data["unit"]:
-            plans = plans.filter(unit=data["unit"])
-        if data["status"]:
-            plans = plans.filter(status=data["status"])
-        if data["platform"]:
-            plans = plans.filter(platform=data["platform"])
+    # Each valid filter applies on its own: an unknown unit in an old link must not drop the search.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q"):
+        plans = plans.filter(
+            Q(channel_name__icontains=data["q"])
+            | Q(diarienummer__icontains=data["q"])
+            | Q(purpose__icontains=data["q"])
+            | Q(author__full_name__icontains=data["q"])
+        )
+    if data.get("unit"):
+        plans = plans.filter(unit=data["unit"])
+    if data.get("status"):
+        plans = plans.filter(status=data["status"])
+    if data.get("platform"):
+        plans = plans.filter(platform=data["platform"])
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
@@ -61,6 +63,7 @@ def plan_list(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, pk):
     plan = get_visible_plan(request, pk)
     return render(request, "plans/detail.html", detail_context(request, plan))

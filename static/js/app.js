@@ -33,5 +33,14 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
+    // A goal row added in place: move focus to its first field so keyboard and screen reader
+    // users land where they can type.
+    if (event.target.id === "goal-rows") {
+      var rows = event.target.querySelectorAll(".goal-row");
+      var first = rows.length ? rows[rows.length - 1].querySelector("input:not([type=hidden]), select, textarea") : null;
+      if (first) {
+        first.focus();
+      }
+    }
   });
 })();

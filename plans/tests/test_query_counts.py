@@ -1,0 +1,96 @@
+"""Exact query counts for the start page, the plan list and the plan page, at 1 and 3 items.
+
+The count is the same at both sizes: nothing is read once per plan, goal, decision or version.
+"""
+
+import pytest
+from django.urls import reverse
+
+from plans.domain.drafts import revise
+from plans.domain.transitions import transition
+from plans.enums import Action
+
+from .factories import GOAL, complete_plan
+
+# Every count includes six queries of the frame: the session, the user and the user's role
+# groups; and the session save (a savepoint, the UPDATE, its release).
+
+# The frame, the three boxes, the unread badge, and the user's unit (the page's subtitle).
+HOME_QUERIES = 11
+# The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
+# plans (unit and author joined).
+LIST_QUERIES = 10
+# The frame, the plan (unit, chef, author and every person field joined), its decisions
+# (deciders joined), the versions, their decisions (one prefetch), the timeline (users
+# joined), the goals, the other people, the guardian check of change_plan (user and group
+# permissions, two queries, cached for the page), and the unread badge.
+DETAIL_QUERIES = 16
+
+
+def fill_chef_inbox(org, n: int) -> None:
+    """`n` plans waiting for the library chef, and `n` plans of the chef's own returned to them."""
+    for i in range(n):
+        waiting = complete_plan(org.medarbetare, channel_name=f"Väntande kanal {i}")
+        transition(waiting.pk, Action.SUBMIT, actor=org.medarbetare)
+        own = complete_plan(org.chef, channel_name=f"Chefens kanal {i}")
+        transition(own.pk, Action.SUBMIT, actor=org.chef)
+        transition(own.pk, Action.RETURN, actor=org.kommunikator, comment="Komplettera målen.")
+
+
+def plan_with_history(org, n: int):
+    """Version `n` of a plan with `n` goals, returned `n` times (so `n` decisions), after
+    `n - 1` approved versions (so `n` versions in the document history)."""
+    plan = complete_plan(org.medarbetare, goals=[{**GOAL, "description": f"Mål {i}"} for i in range(n)])
+    for _ in range(n - 1):
+        transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+        transition(plan.pk, Action.APPROVE, actor=org.chef)
+        transition(plan.pk, Action.APPROVE, actor=org.kommunikator)
+        transition(plan.pk, Action.APPROVE, actor=org.direktor)
+        plan = revise(plan.pk, actor=org.medarbetare)
+    for _ in range(n):
+        transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+        transition(plan.pk, Action.RETURN, actor=org.chef, comment="Komplettera.")
+    return plan
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_query_count_same_for_one_and_three_plans_per_box(client, org, django_assert_num_queries, n):
+    fill_chef_inbox(org, n)
+    client.force_login(org.chef)
+
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert [response.context[f"{box}_count"] for box in ("waiting", "mine", "returned")] == [n, n, n]
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "kommunikator"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_plan_list_query_count_same_for_one_and_three_plans(client, org, django_assert_num_queries, viewer, n):
+    for i in range(n):
+        author = org.medarbetare if i % 2 == 0 else org.chef
+        plan = complete_plan(author, channel_name=f"Kanal {i}")
+        transition(plan.pk, Action.SUBMIT, actor=author)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("plans:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_plan_page_query_count_same_for_one_and_three_goals_decisions_versions(
+    client, org, django_assert_num_queries, n
+):
+    plan = plan_with_history(org, n)
+    client.force_login(org.medarbetare)
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("plans:detail", args=[plan.pk]))
+
+    assert response.status_code == 200
+    context = response.context
+    assert [len(context["goals"]), len(context["decisions"]), len(context["versions"])] == [n, n, n]
