@@ -82,7 +82,7 @@ def seed(context: dict) -> None:
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        user.groups.set([Group.objects.get_or_create(name=role.value)[0] for role in roles])
         if trained_days_ago is not None:
             completed = today - timedelta(days=trained_days_ago)
             TrainingRecord.objects.get_or_create(

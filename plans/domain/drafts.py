@@ -1,6 +1,6 @@
 """Writing a plan: create a draft, save it (refusing a stale form), and revise an approved plan."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -103,17 +103,31 @@ def revise(plan_id: int, *, actor: User) -> Plan:
             raise NotAllowed(_("Only an approved plan can be revised, by its unit."))
         if open_version_exists(current):
             raise Conflict(_("A new version of this plan is already being drafted or decided."))
+        # Fix: after a rejected or withdrawn version, `current` (the approved version in force)
+        # is no longer the newest of the series. Numbering from `current` repeated that
+        # version's number and pointed a second version at `current` through the one-to-one
+        # `previous_version` (IntegrityError). The draft follows the newest version instead,
+        # and its content is still copied from `current`; transitions._supersede retires the
+        # approved version of the series, wherever it is.
+        latest = Plan.objects.filter(series=current.series).order_by("-version_number").first()
         draft = Plan(
             author=actor,
             series=current.series,
-            version_number=current.version_number + 1,
-            previous_version=current,
+            version_number=latest.version_number + 1,
+            previous_version=latest,
             diarienummer=current.diarienummer,
             status=PlanStatus.UTKAST,
             **{field: getattr(current, field) for field in CONTENT_FIELDS},
         )
         draft._history_user = actor
-        draft.save()
+        try:
+            with transaction.atomic():
+                draft.save()
+        except IntegrityError as exc:
+            # Fix: two simultaneous "revise" clicks both pass the check above on PostgreSQL;
+            # the database's constraints (one open version per series, unique version
+            # number) stop the second, which gets the clear message instead of an error 500.
+            raise Conflict(_("A new version of this plan is already being drafted or decided.")) from exc
         draft.other_people.set(current.other_people.all())
         _write_goals(draft, [{field: getattr(goal, field) for field in GOAL_FIELDS} for goal in current.goals.all()])
         assign_perm(rules.CHANGE_PLAN, actor, draft)

@@ -73,7 +73,7 @@ def transition(
         if decision is not None:
             decision.save()
         if target == PlanStatus.GODKAND and plan.previous_version_id:
-            _supersede(plan.previous_version_id, actor, now)
+            _supersede(plan, actor, now)
         notices.plan_transitioned(plan, action, actor, previous_status, decision)
     return plan
 
@@ -138,9 +138,13 @@ def _apply(plan: Plan, target: PlanStatus, actor: User, action: Action, now) -> 
     plan.save(update_fields=fields)
 
 
-def _supersede(previous_id: int, actor: User, now) -> None:
-    previous = Plan.objects.get(pk=previous_id)
-    if previous.status != PlanStatus.GODKAND:
-        return
-    _claim(previous)
-    _apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
+def _supersede(approved: Plan, actor: User, now) -> None:
+    """The version in force until now becomes ersatt.
+
+    That is the approved version of the series, not necessarily `previous_version`: revise()
+    links a new draft to the newest version, which may be a rejected or withdrawn one (see the
+    fix there). Looking only at `previous_version` would then leave two approved versions.
+    """
+    for previous in Plan.objects.filter(series=approved.series, status=PlanStatus.GODKAND).exclude(pk=approved.pk):
+        _claim(previous)
+        _apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
