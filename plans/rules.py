@@ -11,7 +11,7 @@ from guardian.core import ObjectPermissionChecker
 
 from accounts.enums import UnitKind
 from accounts.models import Unit, User
-from accounts.queries import readable_units
+from accounts.queries import is_chef_of, readable_units
 
 from .enums import PENDING, Action, PlanStatus, Step
 from .models import Plan
@@ -120,3 +120,87 @@ def allowed_actions(user: User, plan: Plan) -> set[Action]:
 def readable_units_exist(user: User) -> bool:
     """Whether the user belongs to (or leads) any unit they could write a plan for."""
     return bool(readable_unit_ids(user))
+
+
+# --- Channels ---------------------------------------------------------------------------------
+
+
+def can_view_channel(user: User, channel) -> bool:
+    """Unit members read their unit's channels; overseers read all; others get a 404."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_overseer(user) or can_read_unit(user, channel.unit)
+
+
+def is_chef_for(user: User, unit: Unit) -> bool:
+    return is_chef_of(user, unit)
+
+
+def can_manage_channel(user: User, channel) -> bool:
+    """Go-live, pause, checklist: the unit's chef and the kommunikationsansvarig."""
+    return (
+        user.is_authenticated and user.is_active and (user.is_kommunikationsansvarig or is_chef_for(user, channel.unit))
+    )
+
+
+def can_appoint(user: User, channel) -> bool:
+    """Owners, others and the screenshot responsible are set by the unit's chef."""
+    return user.is_authenticated and user.is_active and is_chef_for(user, channel.unit)
+
+
+def is_channel_person(user: User, channel) -> bool:
+    """The owner and the other people who run the channel."""
+    if not user.is_authenticated:
+        return False
+    if user.pk in (channel.owner_id, channel.screenshot_responsible_id):
+        return True
+    return channel.others.filter(pk=user.pk).exists()
+
+
+def can_edit_roster(user: User, channel) -> bool:
+    return can_manage_channel(user, channel) or is_channel_person(user, channel)
+
+
+def can_log_removal(user: User, channel) -> bool:
+    return can_manage_channel(user, channel) or is_channel_person(user, channel)
+
+
+def can_record_screenshot(user: User, channel) -> bool:
+    return can_manage_channel(user, channel) or is_channel_person(user, channel)
+
+
+def can_confirm_inventory(user: User, channel) -> bool:
+    return user.is_authenticated and (user.pk == channel.owner_id or can_appoint(user, channel))
+
+
+def can_request_closure(user: User, channel) -> bool:
+    return can_manage_channel(user, channel) or (user.is_authenticated and user.pk == channel.owner_id)
+
+
+def can_edit_closure(user: User, closure) -> bool:
+    return closure.is_editable and user.is_authenticated and user.is_active and closure.author_id == user.pk
+
+
+def can_submit_closure(user: User, closure) -> bool:
+    return can_edit_closure(user, closure)
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+def can_register_training_for(user: User, person: User) -> bool:
+    """Chefs for the people of the units they lead; the kommunikationsansvarig for anyone."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_kommunikationsansvarig:
+        return True
+    return user.is_chef and person.unit_id is not None and is_chef_for(user, person.unit)
+
+
+def can_register_absence_for(user: User, person: User) -> bool:
+    """Everyone for themselves; a chef also for the people of the units they lead."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == person.pk:
+        return True
+    return person.unit_id is not None and is_chef_for(user, person.unit)

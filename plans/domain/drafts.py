@@ -11,6 +11,7 @@ from .. import rules
 from ..enums import EDITABLE, PlanStatus
 from ..models import Goal, Plan
 from ..queries import open_version_exists
+from .channels import create_planned_channel
 from .errors import Conflict, NotAllowed
 
 # The fields a person writes; everything else belongs to the workflow.
@@ -47,6 +48,7 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
     with transaction.atomic():
         plan = Plan(author=author, **{field: content.get(field) for field in CONTENT_FIELDS if field in content})
         _blank_to_empty(plan)
+        plan.channel = create_planned_channel(plan)
         plan._history_user = author
         plan.save()
         plan.other_people.set(other_people)
@@ -116,6 +118,7 @@ def revise(plan_id: int, *, actor: User) -> Plan:
             version_number=latest.version_number + 1,
             previous_version=latest,
             diarienummer=current.diarienummer,
+            channel_id=current.channel_id,
             status=PlanStatus.UTKAST,
             **{field: getattr(current, field) for field in CONTENT_FIELDS},
         )

@@ -29,6 +29,14 @@ def next_deciders(plan: Plan) -> list[User]:
 
 
 def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: str, decision: Decision | None) -> None:
+    document_transitioned(plan, action, actor, previous_status, decision)
+
+
+def document_transitioned(plan, action: Action, actor: User, previous_status: str, decision: Decision | None) -> None:
+    """Tell the next deciders and the author about a transition of a plan or closure request.
+
+    (The variable is called `plan` for the common case; closure requests read the same.)"""
+    is_plan = isinstance(plan, Plan)
     with translation.override(settings.LANGUAGE_CODE):
         title = str(plan)
         url = plan.get_absolute_url()
@@ -41,7 +49,7 @@ def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: 
             notify(
                 recipient=person,
                 kind=kind,
-                key=f"plan:{plan.pk}:r{plan.revision}:{kind}:{person.pk}",
+                key=f"{plan._meta.model_name}:{plan.pk}:r{plan.revision}:{kind}:{person.pk}",
                 subject=subject,
                 body=body,
                 url=url,
@@ -83,9 +91,16 @@ def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: 
             "actor": actor,
             "comment": decision.comment if decision else "",
         }
-        subject = {
-            PlanStatus.GODKAND: _("Your plan has been approved: %(plan)s"),
-            PlanStatus.ATERSAND: _("Your plan has been returned: %(plan)s"),
-            PlanStatus.AVSLAGEN: _("Your plan has been rejected: %(plan)s"),
-        }.get(plan.status, _("News about your plan: %(plan)s")) % {"plan": title}
+        if is_plan:
+            subject = {
+                PlanStatus.GODKAND: _("Your plan has been approved: %(plan)s"),
+                PlanStatus.ATERSAND: _("Your plan has been returned: %(plan)s"),
+                PlanStatus.AVSLAGEN: _("Your plan has been rejected: %(plan)s"),
+            }.get(plan.status, _("News about your plan: %(plan)s")) % {"plan": title}
+        else:
+            subject = {
+                PlanStatus.GODKAND: _("Closure approved: %(plan)s"),
+                PlanStatus.ATERSAND: _("Closure request returned: %(plan)s"),
+                PlanStatus.AVSLAGEN: _("Closure request rejected: %(plan)s"),
+            }.get(plan.status, _("News about your closure request: %(plan)s")) % {"plan": title}
         tell(plan.author, f"plan_{action}", subject, body)

@@ -16,12 +16,13 @@ from simple_history.models import HistoricalRecords
 from accounts.enums import Role
 from accounts.models import Unit
 
-from ..enums import EDITABLE, PENDING, STATUS_STEP, Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+from ..enums import Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+from .chain import ChainStateMixin
 
 PERSON = settings.AUTH_USER_MODEL
 
 
-class Plan(models.Model):
+class Plan(ChainStateMixin, models.Model):
     # --- The template, in order ---
     unit = models.ForeignKey(Unit, verbose_name=_("Unit/department"), on_delete=models.PROTECT, related_name="plans")
     deciding_chef = models.ForeignKey(
@@ -93,6 +94,14 @@ class Plan(models.Model):
     channel_information = models.TextField(_("Information shown on the channel"), blank=True)
 
     # --- Workflow ---
+    channel = models.ForeignKey(
+        "plans.Channel",
+        verbose_name=_("channel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST)
     # Bumped by every write; forms and decisions carry it, so a stale form is refused (409).
     revision = models.PositiveIntegerField(default=0)
@@ -145,18 +154,6 @@ class Plan(models.Model):
         return reverse("plans:detail", args=[self.pk])
 
     @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
-
-    @property
-    def current_step(self) -> Step | None:
-        return STATUS_STEP.get(self.status)
-
-    @property
     def reference(self) -> str:
         """The diarienummer with the version, as the PDF header and lists show it."""
         return f"{self.diarienummer} v{self.version_number}" if self.diarienummer else f"v{self.version_number}"
@@ -192,7 +189,11 @@ class Goal(models.Model):
 class Decision(models.Model):
     """One decision at one step of the chain: who, in which role, when, and why."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="decisions")
+    # A decision is on a plan or on a closure request: the same chain decides both.
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    closure = models.ForeignKey(
+        "plans.ClosureRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     outcome = models.CharField(_("decision"), max_length=20, choices=Action.choices)
     decided_by = models.ForeignKey(PERSON, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+")
@@ -210,6 +211,13 @@ class Decision(models.Model):
         ordering = ["decided_at", "pk"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False, closure__isnull=True)
+                | models.Q(plan__isnull=True, closure__isnull=False),
+                name="decision_on_exactly_one_document",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_step_display()}: {self.get_outcome_display()} ({self.decided_by})"

@@ -1,0 +1,158 @@
+"""The decision chain, for every kind of document that travels it.
+
+A handlingsplan and an avvecklingsbegäran (closure request) go through the same chain:
+chef → kommunikationsansvarig → kulturdirektör, with the same states, actions and rules
+(enums.TRANSITIONS, rules.decidable_step). What differs per kind is described by a
+`ChainKind`: what must be filled in before submission, whether a diarienummer is given, what
+happens on final approval, and who is told. `transition()` is the one write path of a
+document's status: it checks the action, claims the row with a compare-and-set on
+(status, revision) so that of two simultaneous requests exactly one wins, saves with
+`update_fields` (one history entry), records the decision and creates the notices, whose
+e-mails leave only after the commit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.queries import chef_of
+
+from .. import rules
+from ..enums import COMMENT_REQUIRED, DECISIONS, STEP_ROLE, TRANSITIONS, Action, PlanStatus, Step
+from ..models import Decision
+from .diarienummer import next_diarienummer
+from .errors import Conflict, Incomplete, NotAllowed
+
+
+@dataclass(frozen=True)
+class ChainKind:
+    model: type[models.Model]
+    decision_field: str  # the Decision foreign key that points at this kind
+    submission_errors: Callable  # (document) -> {field: [messages]}
+    can_submit: Callable  # (user, document) -> bool
+    on_approved: Callable  # (document, actor, now) -> None, inside the transaction
+    notify: Callable  # (document, action, actor, previous_status, decision) -> None
+    numbered: bool = False  # gets a diarienummer at its first submission
+
+
+def transition(
+    kind: ChainKind,
+    document_id: int,
+    action: Action,
+    *,
+    actor: User,
+    expected_revision: int | None = None,
+    comment: str = "",
+):
+    """Carry out `action` on the document as `actor` and return it, updated.
+
+    Raises NotAllowed (wrong person or state), Incomplete (missing content or comment) or
+    Conflict (the document changed since `expected_revision`, or someone else won the race).
+    """
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        document = kind.model.objects.select_related("unit", "author", "deciding_chef").get(pk=document_id)
+        if expected_revision is not None and document.revision != expected_revision:
+            raise Conflict()
+        target = TRANSITIONS.get((document.status, action))
+        if target is None or action == Action.SUPERSEDE:
+            raise NotAllowed(_("This action is not possible in the current state."))
+
+        decision = None
+        now = timezone.now()
+        if action == Action.SUBMIT:
+            target, decision = _prepare_submission(kind, document, actor, now)
+        elif action in DECISIONS:
+            step = rules.decidable_step(actor, document)
+            if step is None:
+                raise NotAllowed(_("You cannot decide this step."))
+            if action in COMMENT_REQUIRED and not comment:
+                raise Incomplete({"comment": [_("Write a comment: the author needs to know why.")]})
+            decision = Decision(
+                **{kind.decision_field: document},
+                step=step,
+                outcome=action,
+                decided_by=actor,
+                role=_role_at(step, actor),
+                comment=comment,
+                decided_at=now,
+            )
+        elif action == Action.WITHDRAW and not rules.can_withdraw(actor, document):
+            raise NotAllowed(_("Only the author can withdraw it."))
+
+        previous_status = claim(document)
+        apply(document, target, actor, action, now, submitted=action == Action.SUBMIT, numbered=kind.numbered)
+        if decision is not None:
+            decision.save()
+        if target == PlanStatus.GODKAND:
+            kind.on_approved(document, actor, now)
+        kind.notify(document, action, actor, previous_status, decision)
+    return document
+
+
+def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[PlanStatus, Decision | None]:
+    if not kind.can_submit(actor, document):
+        raise NotAllowed(_("Only the author can submit it."))
+    errors = kind.submission_errors(document)
+    chef = chef_of(document.unit)
+    if chef is None:
+        errors.setdefault("unit", []).append(_("The unit has no manager who can decide."))
+    if errors:
+        raise Incomplete(errors)
+    document.deciding_chef = chef
+    if kind.numbered and not document.diarienummer:
+        document.diarienummer = next_diarienummer(timezone.localdate(now))
+    document.submitted_at = document.submitted_at or now
+    if chef.pk != actor.pk:
+        return PlanStatus.HOS_CHEF, None
+    # The chef wrote it: submitting is their signature on the chef step.
+    signed = Decision(
+        **{kind.decision_field: document},
+        step=Step.CHEF,
+        outcome=Action.APPROVE,
+        decided_by=actor,
+        role=_role_at(Step.CHEF, actor),
+        decided_at=now,
+        signed_by_submission=True,
+    )
+    return PlanStatus.HOS_KOMMUNIKATION, signed
+
+
+def _role_at(step: Step, actor: User) -> Role:
+    # The kulturdirektör is the chef of Staben: at the chef step that is the role they act in.
+    if step == Step.CHEF and actor.is_kulturdirektor and not actor.is_chef:
+        return Role.KULTURDIREKTOR
+    return STEP_ROLE[step]
+
+
+def claim(document) -> str:
+    """Compare-and-set: bump the revision only if nobody changed the row since we read it."""
+    claimed = (
+        type(document)
+        .objects.filter(pk=document.pk, status=document.status, revision=document.revision)
+        .update(revision=F("revision") + 1)
+    )
+    if claimed != 1:
+        raise Conflict()
+    document.revision += 1
+    return document.status
+
+
+def apply(document, target: PlanStatus, actor: User, action: Action, now, *, submitted=False, numbered=False) -> None:
+    document.status = target
+    document.status_changed_at = now
+    fields = ["status", "status_changed_at", "revision", "updated_at"]
+    if submitted:
+        fields += ["deciding_chef", "submitted_at"] + (["diarienummer"] if numbered else [])
+    if target in (PlanStatus.GODKAND, PlanStatus.AVSLAGEN):
+        document.decided_at = now
+        fields.append("decided_at")
+    document._history_user = actor
+    document._change_reason = str(Action(action).label)
+    document.save(update_fields=fields)

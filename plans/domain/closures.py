@@ -1,0 +1,85 @@
+"""Closing a channel: an avvecklingsbegäran with its analysis, decided through the same chain
+as plans (domain.chain). Approval sets the channel to avvecklas; it becomes avslutad only
+after a final screenshot record (domain.channels.channel_transition with CLOSE)."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .. import rules
+from ..enums import Action, ChannelAction, ChannelStatus
+from ..models import Channel, ClosureRequest
+from . import chain, notices
+from .channels import channel_transition
+from .errors import Conflict, NotAllowed
+
+
+def closure_errors(closure: ClosureRequest) -> dict[str, list[str]]:
+    return {
+        field: [_("Fill in this field before submitting the request.")]
+        for field in ClosureRequest.ANALYSIS_FIELDS
+        if not getattr(closure, field).strip()
+    }
+
+
+def _on_approved(closure: ClosureRequest, actor: User, now) -> None:
+    channel_transition(closure.channel_id, ChannelAction.START_CLOSURE, actor=None)
+
+
+CLOSURE = chain.ChainKind(
+    model=ClosureRequest,
+    decision_field="closure",
+    submission_errors=closure_errors,
+    can_submit=rules.can_submit_closure,
+    on_approved=_on_approved,
+    notify=notices.document_transitioned,
+)
+
+
+def transition(
+    closure_id: int, action: Action, *, actor: User, expected_revision: int | None = None, comment: str = ""
+) -> ClosureRequest:
+    return chain.transition(
+        CLOSURE, closure_id, action, actor=actor, expected_revision=expected_revision, comment=comment
+    )
+
+
+def create_closure_request(channel_id: int, *, actor: User, analysis: dict) -> ClosureRequest:
+    channel = Channel.objects.select_related("unit").get(pk=channel_id)
+    if not rules.can_request_closure(actor, channel):
+        raise NotAllowed(_("Only the channel's owner, its manager or the communications officer can ask to close it."))
+    if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
+        raise NotAllowed(_("Only an active or paused channel can be closed."))
+    closure = ClosureRequest(
+        channel=channel,
+        unit=channel.unit,
+        author=actor,
+        **{field: (analysis.get(field) or "").strip() for field in ClosureRequest.ANALYSIS_FIELDS},
+    )
+    closure._history_user = actor
+    try:
+        with transaction.atomic():
+            closure.save()
+    except IntegrityError as exc:
+        raise Conflict(_("A closure request for this channel is already being drafted or decided.")) from exc
+    return closure
+
+
+def save_closure_request(closure_id: int, *, actor: User, expected_revision: int, analysis: dict) -> ClosureRequest:
+    with transaction.atomic():
+        closure = ClosureRequest.objects.get(pk=closure_id)
+        if not rules.can_edit_closure(actor, closure):
+            raise NotAllowed(_("Only the author can edit the request, while it is a draft or returned."))
+        claimed = ClosureRequest.objects.filter(pk=closure.pk, revision=expected_revision).update(
+            revision=F("revision") + 1
+        )
+        if claimed != 1:
+            raise Conflict()
+        for field in ClosureRequest.ANALYSIS_FIELDS:
+            setattr(closure, field, (analysis.get(field) or "").strip())
+        closure.revision = expected_revision + 1
+        closure._history_user = actor
+        closure.save(update_fields=[*ClosureRequest.ANALYSIS_FIELDS, "revision", "updated_at"])
+    return closure

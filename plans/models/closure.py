@@ -1,0 +1,60 @@
+"""Avvecklingsbegäran: closing a channel needs an analysis and a decision through the chain."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Unit
+
+from ..enums import PlanStatus
+from .chain import ChainStateMixin
+from .channel import Channel
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class ClosureRequest(ChainStateMixin, models.Model):
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="closures")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    # The analysis the strategy asks for before a channel is closed.
+    reason = models.TextField(_("Why does the channel not work?"), blank=True)
+    measures_tried = models.TextField(_("What has been tried to make it work?"), blank=True)
+    visitor_figures = models.TextField(_("Visitor figures"), blank=True)
+    followers_notice = models.TextField(_("How are the followers told?"), blank=True)
+    account_fate = models.TextField(_("What happens to the account?"), blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST)
+    revision = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(PERSON, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
+    deciding_chef = models.ForeignKey(
+        PERSON, verbose_name=_("Deciding manager"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    ANALYSIS_FIELDS = ["reason", "measures_tried", "visitor_figures", "followers_notice", "account_fate"]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("closure request")
+        verbose_name_plural = _("closure requests")
+        indexes = [models.Index(fields=["status", "status_changed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(status__in=["utkast", "atersand", "hos_chef", "hos_kommunikation", "hos_direktor"]),
+                name="closure_one_open_request_per_channel",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Closure of %(channel)s") % {"channel": self.channel}
+
+    def get_absolute_url(self):
+        return reverse("plans:closure_detail", args=[self.pk])
