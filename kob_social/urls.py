@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from plans import urls as plans_urls
+from plans.views import register
 
 from . import views
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("planer/", include("plans.urls")),
+    path("kanalregister/", include("plans.channel_urls")),
+    # The public register of official channels: no login, no personal data.
+    path("kanaler/", register.public_register, name="public_register"),
+    path("kanaler.json", register.public_register_json, name="public_register_json"),
+    path("kanaler.csv", register.public_register_csv, name="public_register_csv"),
     path("notiser/", include("notifications.urls")),
     path("", plans_urls.home, name="home"),
 ]

@@ -53,7 +53,7 @@ class Channel(models.Model):
         return f"{self.get_platform_display()}: {self.name}"
 
     def get_absolute_url(self):
-        return reverse("plans:channel_detail", args=[self.pk])
+        return reverse("channel_register:detail", args=[self.pk])
 
 
 class ChecklistTick(models.Model):

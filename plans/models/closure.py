@@ -57,4 +57,4 @@ class ClosureRequest(ChainStateMixin, models.Model):
         return _("Closure of %(channel)s") % {"channel": self.channel}
 
     def get_absolute_url(self):
-        return reverse("plans:closure_detail", args=[self.pk])
+        return reverse("channel_register:closure_detail", args=[self.pk])
