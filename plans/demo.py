@@ -132,3 +132,120 @@ def seed(context: dict) -> None:
     )
     if not Plan.objects.filter(series=approved.series, version_number=2).exists():
         revise(approved.pk, actor=maja)
+    seed_channels(context)
+
+
+def _approved(name, author, content, chef, ka, kd):
+    # A chef who writes the plan signs the chef step by submitting it.
+    chef_step = [] if author == chef else [(Action.APPROVE, chef, "")]
+    steps = [
+        (Action.SUBMIT, author, ""),
+        *chef_step,
+        (Action.APPROVE, ka, ""),
+        (Action.APPROVE, kd, "Beslut: satsningen genomförs."),
+    ]
+    return _plan(name, author, content, steps)
+
+
+def _go_live(channel, chef, owner, screenshot_responsible, others=()):
+    """Checklist, activation and people, each only if not done yet."""
+    from .domain.channels import appoint, channel_transition, set_checklist_item
+    from .enums import ChannelAction, ChannelStatus, ChecklistItem
+
+    channel.refresh_from_db()
+    if channel.status == ChannelStatus.PLANERAD:
+        for item in ChecklistItem:
+            set_checklist_item(channel.pk, item, actor=chef, ticked=True)
+        channel_transition(channel.pk, ChannelAction.ACTIVATE, actor=chef)
+    channel.refresh_from_db()
+    if channel.owner_id != owner.pk:
+        appoint(channel.pk, actor=chef, owner=owner, screenshot_responsible=screenshot_responsible, others=others)
+    return channel
+
+
+def seed_channels(context: dict) -> None:
+    """A realistic register: active channels with owners and agreements, a roster with a gap
+    caused by an absence, and one channel being closed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.enums import AbsenceKind
+    from accounts.models import Absence
+
+    from .domain.channels import assign_roster, confirm_agreement, propose_agreement
+    from .domain.closures import create_closure_request
+    from .domain.closures import transition as closure_transition
+    from .enums import ChannelStatus
+    from .models import Agreement, ClosureRequest, RosterWeek
+
+    units, people = context["units"], context["people"]
+    library, music = units["Länsbiblioteket"], units["Musik i Uppland"]
+    maja, chef, chef2 = people["medarbetare"], people["chef"], people["chef2"]
+    ka, kd = people["kommunikator"], people["direktor"]
+
+    facebook = Plan.objects.get(channel_name="Länsbiblioteket Uppsala", version_number=1).channel
+    _go_live(facebook, chef, owner=maja, screenshot_responsible=maja, others=[chef])
+    if not Agreement.objects.filter(channel=facebook).exists():
+        agreement = propose_agreement(
+            facebook.pk,
+            actor=chef,
+            owner=maja,
+            tasks="Publicera två inlägg i veckan, svara på kommentarer vardagar, skärmdumpar varje halvår.",
+            hours_per_week=Decimal("3.0"),
+        )
+        confirm_agreement(agreement.pk, actor=maja)
+
+    # The roster for the next twelve weeks; in week +3 the monitor is away and has no backup.
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    gap_monday = monday + datetime.timedelta(weeks=2)
+    if not RosterWeek.objects.filter(channel=facebook).exists():
+        first, last = monday.isocalendar()[:2], (monday + datetime.timedelta(weeks=11)).isocalendar()[:2]
+        assign_roster(facebook.pk, actor=chef, first=first, last=last, primary=maja, backup=chef)
+        gap_week = gap_monday.isocalendar()[:2]
+        assign_roster(facebook.pk, actor=chef, first=gap_week, last=gap_week, primary=maja, backup=None)
+    Absence.objects.get_or_create(
+        user=maja,
+        kind=AbsenceKind.TJANSTLEDIGHET,
+        starts_on=gap_monday,
+        defaults={"ends_on": gap_monday + datetime.timedelta(days=4), "note": "Kurs i Stockholm"},
+    )
+
+    music_facebook = _approved(
+        "Musik i Uppland på Facebook",
+        chef2,
+        _content(
+            music, chef2, Platform.FACEBOOK, "Musik i Uppland på Facebook", "https://www.facebook.com/musikiuppland"
+        ),
+        chef2,
+        ka,
+        kd,
+    ).channel
+    _go_live(music_facebook, chef2, owner=chef2, screenshot_responsible=chef2)
+
+    x_channel = _approved(
+        "Länsbiblioteket på X",
+        maja,
+        _content(library, maja, Platform.X, "Länsbiblioteket på X", "https://x.com/lansbiblioteket"),
+        chef,
+        ka,
+        kd,
+    ).channel
+    _go_live(x_channel, chef, owner=maja, screenshot_responsible=maja)
+    x_channel.refresh_from_db()
+    if x_channel.status == ChannelStatus.AKTIV and not ClosureRequest.objects.filter(channel=x_channel).exists():
+        closure = create_closure_request(
+            x_channel.pk,
+            actor=chef,
+            analysis={
+                "reason": "Mycket få följare och nästan ingen dialog sedan 2024.",
+                "measures_tried": "Fler inlägg, samarbete med folkbiblioteken, annonsering på webbplatsen.",
+                "visitor_figures": "120 följare, i snitt 3 interaktioner per månad senaste året.",
+                "followers_notice": "Ett sista inlägg som hänvisar till Facebooksidan och webbplatsen.",
+                "account_fate": "Kontot låses och raderas efter slutlig skärmdump.",
+            },
+        )
+        closure_transition(closure.pk, Action.SUBMIT, actor=chef)
+        closure_transition(closure.pk, Action.APPROVE, actor=ka)
+        closure_transition(closure.pk, Action.APPROVE, actor=kd, comment="Kanalen avvecklas.")

@@ -134,7 +134,7 @@ class RosterWeekView:
 def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_OUTLOOK_WEEKS) -> list[RosterWeekView]:
     """The next `weeks` ISO weeks from `start`, each with its monitors and its gap days.
 
-    A workday (Monday–Friday) is a gap when no assigned monitor is present on it: nobody
+    A workday (Monday–Friday, from `start` on) is a gap when no assigned monitor is present on it: nobody
     assigned, or everyone assigned is away (absences count). A week with a gap day is a gap
     week. Two queries whatever the number of weeks: the roster rows and the absences.
     """
@@ -164,7 +164,9 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
     for monday, key in zip(mondays, keys, strict=True):
         row = rows.get(key)
         primary, backup = (row.primary, row.backup) if row else (None, None)
+        # Days already past when the outlook starts are history, not gaps to act on.
         workdays = [monday + datetime.timedelta(days=offset) for offset in range(5)]
+        workdays = [day for day in workdays if day >= start]
         gaps = tuple(day for day in workdays if not (present(primary, day) or present(backup, day)))
         outlook.append(RosterWeekView(key[0], key[1], monday, primary, backup, gaps))
     return outlook
