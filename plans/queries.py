@@ -21,7 +21,7 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("unit", "author")
     if not user.is_authenticated or not user.is_active:
         return plans.none()
-    if is_overseer(user) or user.is_superuser:
+    if is_overseer(user):
         return plans
     return plans.filter(Q(unit__in=readable_units(user).values("pk")) | Q(author=user) | Q(deciding_chef=user))
 
@@ -71,7 +71,7 @@ def channels_visible_to(user: User) -> QuerySet[Channel]:
     channels = Channel.objects.select_related("unit", "owner")
     if not user.is_authenticated or not user.is_active:
         return channels.none()
-    if is_overseer(user) or user.is_superuser:
+    if is_overseer(user):
         return channels
     return channels.filter(unit__in=readable_units(user).values("pk"))
 
@@ -90,11 +90,20 @@ def plan_in_force(channel: Channel) -> Plan | None:
     return Plan.objects.filter(channel=channel, status=PlanStatus.GODKAND).order_by("-version_number").first()
 
 
-def inventory_due(channel: Channel, last_confirmed=None) -> datetime.date | None:
-    """When the next half-yearly inventory confirmation is due (computed, never stored)."""
+# Fix: "not read yet", distinct from None ("never confirmed"). With None as the default, a
+# caller that had already read "never confirmed" (channels_with_inventory_due's annotation)
+# made inventory_due query again for each such channel: one query per channel (N+1).
+_NOT_READ = object()
+
+
+def inventory_due(channel: Channel, last_confirmed=_NOT_READ) -> datetime.date | None:
+    """When the next half-yearly inventory confirmation is due (computed, never stored).
+
+    `last_confirmed` is the time of the latest confirmation (None: never) if the caller has
+    read it already; left out, it is read here."""
     if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
         return None
-    if last_confirmed is None:
+    if last_confirmed is _NOT_READ:
         last_confirmed = channel.inventories.order_by("-confirmed_at").values_list("confirmed_at", flat=True).first()
     since = last_confirmed or channel.activated_at
     if since is None:
@@ -111,7 +120,7 @@ def channels_with_inventory_due(user: User, today: datetime.date) -> list[tuple[
     )
     overdue = []
     for channel in channels:
-        due = inventory_due(channel, channel.last_confirmed or None)
+        due = inventory_due(channel, channel.last_confirmed)
         if due is not None and due < today:
             overdue.append((channel, due))
     return sorted(overdue, key=lambda pair: pair[1])
@@ -193,7 +202,7 @@ class TrainingState:
 def people_in_scope(user: User) -> QuerySet[User]:
     """Whose training a person follows: everyone for overseers, the units a chef leads."""
     people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name")
-    if is_overseer(user) or user.is_superuser:
+    if is_overseer(user):
         return people
     return people.filter(unit__in=readable_units(user).values("pk"))
 

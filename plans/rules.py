@@ -23,7 +23,7 @@ CHANGE_PLAN = "plans.change_plan"
 def is_overseer(user: User) -> bool:
     """Reads everything: kommunikationsansvarig, kulturdirektör, systemadministratör."""
     return user.is_authenticated and (
-        user.is_kommunikationsansvarig or user.is_kulturdirektor or user.is_systemadministrator
+        user.is_kommunikationsansvarig or user.is_kulturdirektor or user.is_systemadministrator or user.is_superuser
     )
 
 
@@ -170,7 +170,7 @@ def can_record_screenshot(user: User, channel) -> bool:
 
 
 def can_confirm_inventory(user: User, channel) -> bool:
-    return user.is_authenticated and (user.pk == channel.owner_id or can_appoint(user, channel))
+    return user.is_authenticated and user.is_active and (user.pk == channel.owner_id or can_appoint(user, channel))
 
 
 def can_request_closure(user: User, channel) -> bool:
@@ -194,7 +194,8 @@ def can_register_training_for(user: User, person: User) -> bool:
         return False
     if user.is_kommunikationsansvarig:
         return True
-    return user.is_chef and person.unit_id is not None and is_chef_for(user, person.unit)
+    # Being the unit's chef is what counts, not the role: the kulturdirektör leads Staben.
+    return person.unit_id is not None and is_chef_for(user, person.unit)
 
 
 def can_register_absence_for(user: User, person: User) -> bool:

@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.queries import has_valid_training
 
 from .. import rules
-from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, PlanStatus
+from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, PlanStatus, RemovalCategory
 from ..models import (
     Agreement,
     Channel,
@@ -46,9 +46,22 @@ def describe_channel_from_plan(plan: Plan) -> None:
     """An approved plan is the channel's description: platform, name, address and unit."""
     if plan.channel_id is None:
         return
-    Channel.objects.filter(pk=plan.channel_id).update(
-        platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+    # Fix: a queryset update() changed the channel's name, address and unit without a history
+    # row (the audit trail of a governed object) and without bumping its revision (so a form
+    # opened before the approval was not refused as stale). Bump the revision in the database,
+    # then save the description with update_fields: one history row, by the approving person
+    # (chain.apply set `_history_user` on the plan just before calling on_approved).
+    Channel.objects.filter(pk=plan.channel_id).update(revision=F("revision") + 1)
+    channel = Channel.objects.get(pk=plan.channel_id)
+    channel.platform, channel.name, channel.url, channel.unit = (
+        plan.platform,
+        plan.channel_name,
+        plan.channel_url,
+        plan.unit,
     )
+    channel._history_user = getattr(plan, "_history_user", None)
+    channel._change_reason = _("Described by the approved plan")
+    channel.save(update_fields=["platform", "name", "url", "unit"])
 
 
 # --- The channel's life -----------------------------------------------------------------------
@@ -193,8 +206,11 @@ def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, 
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_appoint(actor, channel):
         raise NotAllowed(_("Only the unit's manager can make an agreement for the channel."))
+    errors = training_errors({"owner": [owner]}, timezone.localdate())
     if not (tasks or "").strip():
-        raise Incomplete({"tasks": [_("Describe the tasks.")]})
+        errors["tasks"] = [_("Describe the tasks.")]
+    if errors:
+        raise Incomplete(errors)
     return Agreement.objects.create(
         channel=channel,
         owner=owner,
@@ -280,6 +296,8 @@ def confirm_inventory(
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_confirm_inventory(actor, channel):
         raise NotAllowed(_("Only the channel's owner or manager can confirm the inventory."))
+    if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
+        raise NotAllowed(_("Only an active or paused channel is inventoried."))
     return InventoryConfirmation.objects.create(
         channel=channel,
         confirmed_by=actor,
@@ -342,6 +360,10 @@ def log_removal(
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_log_removal(actor, channel):
         raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
+    # Fix: objects.create() does not validate choices, so any text was stored as the category
+    # of an entry that can never be corrected afterwards (the log is append-only).
+    if category not in RemovalCategory.values:
+        raise Incomplete({"category": [_("Choose one of the categories.")]})
     if upload is None:
         raise Incomplete({"evidence": [_("Attach the evidence: a screenshot or a PDF.")]})
     try:

@@ -10,10 +10,14 @@
     }
   }
 
-  // Ask before destructive actions: <form data-confirm="Are you sure?">.
+  // Ask before destructive actions: <form data-confirm="…"> or <button data-confirm="…">.
+  // The question may sit on the form or on the button that submitted it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question =
+      (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
