@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Course
 from accounts.models import User
-from accounts.queries import has_valid_training
+from accounts.queries import has_valid_training, unit_and_descendant_ids
 
 from .. import rules
 from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, PlanStatus, RemovalCategory
@@ -166,6 +166,27 @@ def training_errors(people: dict[str, list[User]], on: datetime.date) -> dict[st
     return errors
 
 
+def outsider_errors(people: dict[str, list[User]], unit) -> dict[str, list[str]]:
+    """Field → messages for everyone among `people` who is not in `unit` or a unit below it."""
+    unit_ids = unit_and_descendant_ids(unit)
+    errors: dict[str, list[str]] = {}
+    for field, persons in people.items():
+        for person in persons:
+            if person is not None and person.unit_id not in unit_ids:
+                errors.setdefault(field, []).append(
+                    _("%(name)s does not belong to %(unit)s.") % {"name": person.get_full_name(), "unit": unit}
+                )
+    return errors
+
+
+def _merge(*error_dicts: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for errors in error_dicts:
+        for field, messages in errors.items():
+            merged.setdefault(field, []).extend(messages)
+    return merged
+
+
 def appoint(
     channel_id: int,
     *,
@@ -180,10 +201,10 @@ def appoint(
         channel = Channel.objects.select_related("unit").get(pk=channel_id)
         if not rules.can_appoint(actor, channel):
             raise NotAllowed(_("Only the unit's manager can appoint the people of a channel."))
-        errors = training_errors(
-            {"owner": [owner], "screenshot_responsible": [screenshot_responsible], "others": list(others)},
-            timezone.localdate(),
-        )
+        if channel.status == ChannelStatus.AVSLUTAD:
+            raise NotAllowed(_("A closed channel has no people to appoint."))
+        people = {"owner": [owner], "screenshot_responsible": [screenshot_responsible], "others": list(others)}
+        errors = _merge(training_errors(people, timezone.localdate()), outsider_errors(people, channel.unit))
         if errors:
             raise Incomplete(errors)
         if expected_revision is not None and channel.revision != expected_revision:
@@ -206,7 +227,9 @@ def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, 
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_appoint(actor, channel):
         raise NotAllowed(_("Only the unit's manager can make an agreement for the channel."))
-    errors = training_errors({"owner": [owner]}, timezone.localdate())
+    errors = _merge(
+        training_errors({"owner": [owner]}, timezone.localdate()), outsider_errors({"owner": [owner]}, channel.unit)
+    )
     if not (tasks or "").strip():
         errors["tasks"] = [_("Describe the tasks.")]
     if errors:
@@ -275,7 +298,15 @@ def assign_roster(
             raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
         if backup is not None and backup.pk == primary.pk:
             raise Incomplete({"backup": [_("The backup must be someone else than the monitor.")]})
-        errors = training_errors({"primary": [primary], "backup": [backup]}, timezone.localdate())
+        # Valid now and still valid on the last rostered workday: a training that lapses in the
+        # middle of the range would leave the channel with an unqualified monitor.
+        monitors = {"primary": [primary], "backup": [backup]}
+        last_workday = datetime.date.fromisocalendar(weeks[-1][0], weeks[-1][1], 5)
+        errors = _merge(
+            training_errors(monitors, timezone.localdate()),
+            training_errors(monitors, max(last_workday, timezone.localdate())),
+        )
+        errors = {field: list(dict.fromkeys(messages)) for field, messages in errors.items()}
         if errors:
             raise Incomplete(errors)
         rows = []

@@ -56,11 +56,16 @@ def document_transitioned(plan, action: Action, actor: User, previous_status: st
             )
 
         if plan.status in PENDING:
+            waiting_subject = (
+                _("A plan is waiting for your decision: %(plan)s")
+                if is_plan
+                else _("A closure request is waiting for your decision: %(plan)s")
+            )
             for person in next_deciders(plan):
                 tell(
                     person,
                     "plan_waiting",
-                    _("A plan is waiting for your decision: %(plan)s") % {"plan": title},
+                    waiting_subject % {"plan": title},
                     _("%(plan)s (%(unit)s) is waiting for your decision at the step “%(step)s”.")
                     % {"plan": title, "unit": plan.unit, "step": plan.get_status_display()},
                 )

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 FILL_IN = "Fyll i det här fältet innan du skickar in planen."
-WRITE_A_COMMENT = "Skriv en kommentar: den som skrev planen behöver veta varför."
+WRITE_A_COMMENT = "Skriv en kommentar: den som skrev ärendet behöver veta varför."
 
 # --- The table ----------------------------------------------------------------------------------
 
