@@ -138,3 +138,12 @@ def test_password_change_requires_the_old_password(client):
     user.refresh_from_db()
     assert (refused.status_code, accepted.status_code) == (200, 302)
     assert user.check_password(new)
+
+
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(client):
+    swedish = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="sv-SE")
+
+    assert '<html lang="sv">' in swedish.text
+    assert '<html lang="en">' in english.text
