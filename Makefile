@@ -37,13 +37,16 @@ lint: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Two pytest workers (the machines have two cores); tests that share a file run in one group.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
+
 # The SQLite leg (the embedded default).
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The PostgreSQL leg: a throwaway cluster on its own port, started and removed by the tooling.
 pytest-postgres: install
-	$(PY) -m kob_social.testing.postgres $(VENV)/bin/pytest
+	$(PY) -m kob_social.testing.postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l sv --no-location -i .venv -i var

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# One worker runs these in turn: one of them regenerates the catalogue file and restores it.
+pytestmark = pytest.mark.xdist_group("catalogue")
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PO = BASE_DIR / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
