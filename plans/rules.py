@@ -105,14 +105,16 @@ def can_revise(user: User, plan: Plan) -> bool:
     return plan.status == PlanStatus.GODKAND and (plan.author_id == user.pk or can_read_unit(user, plan.unit))
 
 
-def allowed_actions(user: User, plan: Plan) -> set[Action]:
-    """Every action `user` may take on `plan` now (for the buttons on the plan page)."""
+def allowed_actions(user: User, document) -> set[Action]:
+    """Every action `user` may take now on a document of the chain (a plan or a closure
+    request), for the buttons on its page. Only submitting differs between the kinds."""
+    submit_rule = can_submit if isinstance(document, Plan) else can_submit_closure
     actions = set()
-    if can_submit(user, plan):
+    if submit_rule(user, document):
         actions.add(Action.SUBMIT)
-    if decidable_step(user, plan):
+    if decidable_step(user, document):
         actions |= {Action.APPROVE, Action.RETURN, Action.REJECT}
-    if can_withdraw(user, plan):
+    if can_withdraw(user, document):
         actions.add(Action.WITHDRAW)
     return actions
 
@@ -132,20 +134,16 @@ def can_view_channel(user: User, channel) -> bool:
     return is_overseer(user) or can_read_unit(user, channel.unit)
 
 
-def is_chef_for(user: User, unit: Unit) -> bool:
-    return is_chef_of(user, unit)
-
-
 def can_manage_channel(user: User, channel) -> bool:
     """Go-live, pause, checklist: the unit's chef and the kommunikationsansvarig."""
     return (
-        user.is_authenticated and user.is_active and (user.is_kommunikationsansvarig or is_chef_for(user, channel.unit))
+        user.is_authenticated and user.is_active and (user.is_kommunikationsansvarig or is_chef_of(user, channel.unit))
     )
 
 
 def can_appoint(user: User, channel) -> bool:
     """Owners, others and the screenshot responsible are set by the unit's chef."""
-    return user.is_authenticated and user.is_active and is_chef_for(user, channel.unit)
+    return user.is_authenticated and user.is_active and is_chef_of(user, channel.unit)
 
 
 def is_channel_person(user: User, channel) -> bool:
@@ -195,7 +193,7 @@ def can_register_training_for(user: User, person: User) -> bool:
     if user.is_kommunikationsansvarig:
         return True
     # Being the unit's chef is what counts, not the role: the kulturdirektör leads Staben.
-    return person.unit_id is not None and is_chef_for(user, person.unit)
+    return person.unit_id is not None and is_chef_of(user, person.unit)
 
 
 def can_register_absence_for(user: User, person: User) -> bool:
@@ -204,4 +202,4 @@ def can_register_absence_for(user: User, person: User) -> bool:
         return False
     if user.pk == person.pk:
         return True
-    return person.unit_id is not None and is_chef_for(user, person.unit)
+    return person.unit_id is not None and is_chef_of(user, person.unit)

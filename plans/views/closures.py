@@ -56,19 +56,6 @@ def get_visible_closure(request, pk: int) -> ClosureRequest:
     return closure
 
 
-def allowed_closure_actions(user, closure: ClosureRequest) -> set[Action]:
-    # rules.allowed_actions is written for plans (submitting needs the plan's object
-    # permission), so the closure's own submit rule is asked here.
-    actions = set()
-    if rules.can_submit_closure(user, closure):
-        actions.add(Action.SUBMIT)
-    if rules.decidable_step(user, closure):
-        actions |= {Action.APPROVE, Action.RETURN, Action.REJECT}
-    if rules.can_withdraw(user, closure):
-        actions.add(Action.WITHDRAW)
-    return actions
-
-
 def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecisionForm | None = None) -> dict:
     user = request.user
     channel = closure.channel
@@ -78,7 +65,7 @@ def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecis
         "decisions": list(
             Decision.objects.filter(closure=closure).select_related("decided_by").order_by("decided_at", "pk")
         ),
-        "actions": {action.name for action in allowed_closure_actions(user, closure)},
+        "actions": {action.name for action in rules.allowed_actions(user, closure)},
         "decision_form": decision_form or ClosureDecisionForm(initial={"revision": closure.revision}),
         "can_edit": rules.can_edit_closure(user, closure),
         "step": rules.decidable_step(user, closure),
