@@ -3,6 +3,11 @@
 `manage.py setup_schedules` creates a django-celery-beat row for each entry that is missing;
 existing rows are left alone, so times edited in the admin survive deploys. Times are
 Europe/Stockholm wall-clock times (CELERY_TIMEZONE), so DST changes keep them at the same hour.
+
+Each entry with a `job` name can also be run by hand, synchronously, for a given day:
+`python manage.py run_job weekly_check --date 2026-11-23` calls `function(today=…)`, the same
+domain function the task wraps. Every job is idempotent: a second run for the same day finds
+its rows and notification keys already there and changes nothing.
 """
 
 from dataclasses import dataclass
@@ -18,6 +23,8 @@ class Schedule:
     day_of_month: str = "*"
     month_of_year: str = "*"
     description: str = ""
+    job: str = ""
+    function: str = ""
 
 
 SCHEDULES: list[Schedule] = [
@@ -27,5 +34,84 @@ SCHEDULES: list[Schedule] = [
         minute="15",
         hour="3",
         description="Removes expired sessions from the database every night.",
+        job="purge_sessions",
+        function="accounts.domain.purge_expired_sessions",
+    ),
+    Schedule(
+        name="Uppdateringskontroll (veckovis)",
+        task="plans.tasks.weekly_rhythm_check",
+        minute="0",
+        hour="6",
+        day_of_week="1",
+        description="Monday morning: updates in the last completed week (or month) against the plan, for "
+        "every active channel; tells the owner of a miss and the manager after two misses in a row.",
+        job="weekly_check",
+        function="plans.domain.rhythm.run_weekly_check",
+    ),
+    Schedule(
+        name="Skärmdumpsplikt (halvår)",
+        task="plans.tasks.screenshot_duties",
+        minute="15",
+        hour="6",
+        description="Daily, so also on 1 January and 1 July: opens the half-year's screenshot duty for every "
+        "active channel, reminds the screenshot responsible, and tells the manager after 30 days.",
+        job="screenshot_duties",
+        function="plans.domain.duties.run_screenshot_duties",
+    ),
+    Schedule(
+        name="Läs kanalernas flöden",
+        task="plans.tasks.read_feeds",
+        minute="20",
+        hour="*/3",
+        description="Every three hours: reads the RSS/Atom feed of every active channel that has one.",
+        job="read_feeds",
+        function="plans.domain.feeds.read_all_feeds",
+    ),
+    Schedule(
+        name="Påminn om väntande beslut",
+        task="plans.tasks.remind_waiting_approvals",
+        minute="0",
+        hour="7",
+        description="Daily: reminds the decider of plans and closure requests waiting more than 7 days.",
+        job="waiting_approvals",
+        function="plans.domain.sweeps.remind_waiting_approvals",
+    ),
+    Schedule(
+        name="Luckor i tillsynsschemat",
+        task="plans.tasks.warn_roster_gaps",
+        minute="5",
+        hour="7",
+        description="Daily: tells the manager of roster gaps in the next 30 days.",
+        job="roster_gaps",
+        function="plans.domain.sweeps.warn_roster_gaps",
+    ),
+    Schedule(
+        name="Utbildningar som löper ut",
+        task="plans.tasks.warn_expiring_trainings",
+        minute="10",
+        hour="7",
+        description="Daily: tells the person and their manager of legal training that expires within 60 days.",
+        job="expiring_trainings",
+        function="plans.domain.sweeps.warn_expiring_trainings",
+    ),
+    Schedule(
+        name="Försenade inventeringar",
+        task="plans.tasks.remind_overdue_inventories",
+        minute="15",
+        hour="7",
+        description="Daily: reminds the owner of an overdue inventory confirmation, then the communications officer.",
+        job="overdue_inventories",
+        function="plans.domain.sweeps.remind_overdue_inventories",
+    ),
+    Schedule(
+        name="Skicka e-post som väntar",
+        task="notifications.tasks.resend_due_emails",
+        minute="*/5",
+        description="Every five minutes: queues notification e-mails that are due but have no task "
+        "(a broker that was down, a worker that died while sending, a retry whose time has come).",
+        job="resend_emails",
+        function="notifications.domain.resend_due",
     ),
 ]
+
+JOBS: dict[str, Schedule] = {schedule.job: schedule for schedule in SCHEDULES if schedule.job}

@@ -194,6 +194,11 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KoB Social <no-reply@kob-social.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Notifications' e-mail copies (notifications.domain): attempts before a copy is marked failed
+# for the administrators, and how long a claim by a worker that died while sending blocks a resend.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+NOTIFICATION_STALE_CLAIM_SECONDS = env.int("NOTIFICATION_STALE_CLAIM_SECONDS", default=10 * 60)
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="kob-social.invalid")
 
 # --- Cache ------------------------------------------------------------------------------------
 
@@ -284,3 +289,9 @@ LOGGING = {
 
 # The diarienummer of a plan: {year} and {seq} are filled in at the first submission.
 DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
+
+# Reading channel feeds (plans.fetch): only public addresses are fetched. Networks listed here
+# (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.
+FEED_ALLOWED_NETWORKS = env.list("FEED_ALLOWED_NETWORKS", default=[])
+FEED_TIMEOUT_SECONDS = env.float("FEED_TIMEOUT_SECONDS", default=10.0)
+FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=2 * 1024 * 1024)

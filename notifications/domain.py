@@ -1,9 +1,22 @@
-"""Creating notifications and delivering their e-mail copies: the one sending path."""
+"""Creating notifications and delivering their e-mail copies: the one sending path.
 
+Exactly once, whatever happens around it:
+- a notification exists at most once per `key` (kind, object, period, recipient): a unique
+  column, so running a job twice, or two jobs at once, cannot create a second one;
+- its e-mail is sent by whoever *claims* the row first (a conditional UPDATE from PENDING to
+  SENDING), so a task delivered twice sends once;
+- a claim left behind by a worker that died while sending turns stale after
+  NOTIFICATION_STALE_CLAIM_SECONDS and `resend_due` queues the row again, as it does rows whose
+  task never reached the broker; a failed attempt waits `backoff(attempts)` before the next
+  one, and after EMAIL_MAX_ATTEMPTS the row is FAILED: listed for administrators, never lost.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -11,8 +24,44 @@ from django.utils import timezone
 from .enums import EmailStatus
 from .models import Notification
 
-# A claim older than this is taken to belong to a worker that died while sending.
-STALE_CLAIM = timedelta(minutes=10)
+KEY_LENGTH = Notification._meta.get_field("key").max_length
+BATCH = 500
+RESEND_GRACE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification to create, for `notify_many`."""
+
+    recipient: object
+    kind: str
+    key: str
+    subject: str
+    body: str
+    url: str = ""
+
+    def to_row(self, now) -> Notification:
+        return Notification(
+            recipient=self.recipient,
+            kind=self.kind,
+            key=self.key[:KEY_LENGTH],
+            subject=self.subject[:200],
+            body=self.body,
+            url=self.url,
+            email_status=EmailStatus.PENDING if self.recipient.email else EmailStatus.NONE,
+            # The task queued after the commit normally sends it well before this; only then
+            # does `resend_due` step in.
+            email_next_attempt_at=now + RESEND_GRACE,
+        )
+
+
+def stale_claim() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_STALE_CLAIM_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: 30 s, 1, 2, 4 … minutes, at most an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def notify(*, recipient, kind: str, key: str, subject: str, body: str, url: str = "") -> Notification | None:
@@ -20,66 +69,156 @@ def notify(*, recipient, kind: str, key: str, subject: str, body: str, url: str 
 
     Returns the new notification, or None when it already existed (nothing is sent twice).
     """
+    now = timezone.now()
+    row = Notice(recipient, kind, key, subject, body, url).to_row(now)
     notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "recipient": recipient,
-            "kind": kind,
-            "subject": subject[:200],
-            "body": body,
-            "url": url,
-            "email_status": EmailStatus.PENDING if recipient.email else EmailStatus.NONE,
-        },
+        key=row.key,
+        defaults={field: getattr(row, field) for field in _ROW_FIELDS if field != "key"},
     )
     if not created:
         return None
     if notification.email_status == EmailStatus.PENDING:
+        _queue_after_commit([notification.pk])
+    return notification
+
+
+_ROW_FIELDS = ("recipient", "kind", "key", "subject", "body", "url", "email_status", "email_next_attempt_at")
+
+
+def notify_many(notices: Iterable[Notice]) -> int:
+    """Create every notice whose key does not exist yet, a few queries per 500 whatever their
+    number (the scheduled jobs tell thousands of people at once), and queue the e-mail of each
+    new one after the commit.
+
+    Returns the number of notices this call inserted. Under a concurrent run with the same keys
+    the unique key decides: both calls may count a row, only one row exists, and the e-mail
+    claim sends it once."""
+    by_key = {}
+    for notice in notices:
+        by_key.setdefault(notice.key[:KEY_LENGTH], notice)
+    now = timezone.now()
+    created = 0
+    keys = list(by_key)
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start : start + BATCH]
+        existing = set(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
+        new = [by_key[key].to_row(now) for key in chunk if key not in existing]
+        if not new:
+            continue
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        created += len(new)
+        pending = Notification.objects.filter(
+            key__in=[row.key for row in new], email_status=EmailStatus.PENDING, email_attempts=0
+        ).values_list("pk", flat=True)
+        _queue_after_commit(list(pending))
+    return created
+
+
+def _queue_after_commit(notification_ids: list[int]) -> None:
+    if not notification_ids:
+        return
+
+    def queue():
         from .tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification_id=notification.pk))
-    return notification
+        for notification_id in notification_ids:
+            # A broker that is down must not undo the commit; `resend_due` sends it later.
+            try:
+                send_notification_email.delay(notification_id=notification_id)
+            except Exception:  # noqa: BLE001 - any broker failure; the row stays PENDING
+                continue
+
+    transaction.on_commit(queue)
+
+
+def _claimable(now) -> Q:
+    return Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim()
+    )
 
 
 def claim_for_email(notification_id: int) -> bool:
     """Atomically take the right to send this e-mail: a second caller gets False."""
     now = timezone.now()
-    claimable = Q(email_status=EmailStatus.PENDING) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - STALE_CLAIM
-    )
-    updated = Notification.objects.filter(claimable, pk=notification_id).update(
+    updated = Notification.objects.filter(_claimable(now), pk=notification_id).update(
         email_status=EmailStatus.SENDING, email_claimed_at=now, email_attempts=F("email_attempts") + 1
     )
     return updated == 1
 
 
+def message_for(notification: Notification) -> EmailMessage:
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+    body = f"{notification.body}\n\n{link}".strip()
+    return EmailMessage(
+        subject=notification.subject,
+        body=body,
+        to=[notification.recipient.email],
+        # The same Message-ID on every attempt: if a worker dies between the server's "250 OK"
+        # and our UPDATE, the receiving side can recognise the resent copy as a duplicate.
+        headers={"Message-ID": f"<notification-{notification.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"},
+    )
+
+
 def deliver_email(notification_id: int) -> bool:
     """Send the e-mail copy if nobody else has; True when this call sent it.
 
-    A failure puts the row back to PENDING with the error and re-raises, so that the task
-    retries with backoff; `give_up` marks it FAILED for the administrators' list.
+    A failure puts the row back to PENDING with the error and the time of the next attempt
+    and re-raises, so that the task retries; after EMAIL_MAX_ATTEMPTS the row is FAILED.
     """
     if not claim_for_email(notification_id):
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-    body = f"{notification.body}\n\n{link}".strip()
     try:
-        send_mail(notification.subject, body, None, [notification.recipient.email])
+        message_for(notification).send()
     except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            email_status=EmailStatus.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        record_failure(notification, f"{type(exc).__name__}: {exc}")
         raise
-    Notification.objects.filter(pk=notification_id).update(
+    Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
         email_status=EmailStatus.SENT, email_sent_at=timezone.now(), last_error=""
     )
     return True
 
 
-def give_up(notification_id: int, error: str) -> None:
-    Notification.objects.filter(pk=notification_id).exclude(email_status=EmailStatus.SENT).update(
-        email_status=EmailStatus.FAILED, last_error=error[:2000]
+def record_failure(notification: Notification, error: str) -> None:
+    attempts = notification.email_attempts
+    failed = attempts >= settings.EMAIL_MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
+        email_status=EmailStatus.FAILED if failed else EmailStatus.PENDING,
+        email_next_attempt_at=timezone.now() + backoff(attempts),
+        last_error=error[:2000],
     )
+
+
+def resend_due(now=None) -> int:
+    """Queue every e-mail that should be on its way but may not be: PENDING rows whose next
+    attempt is due, and claims left stale by a dead worker. Runs every few minutes; returns
+    how many were queued. Queuing twice is harmless (the claim decides)."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(
+        Q(email_status=EmailStatus.PENDING, email_next_attempt_at__lte=now)
+        | Q(email_status=EmailStatus.PENDING, email_next_attempt_at__isnull=True)
+        | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim())
+    ).values_list("pk", flat=True)
+    ids = list(due[:5000])
+    from .tasks import send_notification_email
+
+    for notification_id in ids:
+        send_notification_email.delay(notification_id=notification_id)
+    return len(ids)
+
+
+def retry_failed(notification_ids) -> int:
+    """An administrator's "try again" for FAILED e-mails: back to PENDING with fresh attempts."""
+    ids = list(
+        Notification.objects.filter(pk__in=notification_ids, email_status=EmailStatus.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    Notification.objects.filter(pk__in=ids, email_status=EmailStatus.FAILED).update(
+        email_status=EmailStatus.PENDING, email_attempts=0, email_next_attempt_at=timezone.now()
+    )
+    _queue_after_commit(ids)
+    return len(ids)
 
 
 def mark_read(user, notification_ids=None) -> int:

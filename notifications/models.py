@@ -27,6 +27,7 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -37,6 +38,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["email_status", "email_claimed_at"]),
+            models.Index(fields=["email_status", "email_next_attempt_at"]),
         ]
 
     def __str__(self):

@@ -170,3 +170,10 @@ class RemovalCategory(models.TextChoices):
     PERSONAL_DATA = "personuppgifter", _("Personal data")
     ADVERTISING = "reklam", _("Advertising")
     OTHER = "annat", _("Other")
+
+
+class UpdateSource(models.TextChoices):
+    """Where a logged update of a channel came from."""
+
+    MANUAL = "manuell", _("Logged by hand")
+    FEED = "flode", _("Read from the feed")

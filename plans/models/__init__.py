@@ -12,10 +12,13 @@ from .channel import (
 )
 from .closure import ClosureRequest
 from .plan import Decision, DiarieCounter, Goal, Plan
+from .upkeep import ChannelFeed, ChannelUpdate, RhythmCheck, ScreenshotDuty
 
 __all__ = [
     "Agreement",
     "Channel",
+    "ChannelFeed",
+    "ChannelUpdate",
     "ChecklistTick",
     "ClosureRequest",
     "Decision",
@@ -24,7 +27,9 @@ __all__ = [
     "InventoryConfirmation",
     "Plan",
     "RemovalEntry",
+    "RhythmCheck",
     "RosterWeek",
     "Screenshot",
+    "ScreenshotDuty",
     "ScreenshotFile",
 ]
