@@ -11,6 +11,7 @@ Exactly once, whatever happens around it:
   one, and after EMAIL_MAX_ATTEMPTS the row is FAILED: listed for administrators, never lost.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,7 @@ from django.utils import timezone
 from .enums import EmailStatus
 from .models import Notification
 
+logger = logging.getLogger(__name__)
 KEY_LENGTH = Notification._meta.get_field("key").max_length
 BATCH = 500
 RESEND_GRACE = timedelta(minutes=2)
@@ -125,8 +127,8 @@ def _queue_after_commit(notification_ids: list[int]) -> None:
             # A broker that is down must not undo the commit; `resend_due` sends it later.
             try:
                 send_notification_email.delay(notification_id=notification_id)
-            except Exception:  # noqa: BLE001 - any broker failure; the row stays PENDING
-                continue
+            except Exception:
+                logger.warning("Could not queue e-mail %s; resend_due will", notification_id, exc_info=True)
 
     transaction.on_commit(queue)
 
