@@ -33,6 +33,30 @@ def chef_of(unit: Unit) -> User | None:
     return None
 
 
+def chefs_by_unit() -> dict[int, User | None]:
+    """`chef_of` for every unit at once, in three queries whatever the number of units: for the
+    scheduled jobs, which tell the chefs of thousands of channels."""
+    units = {unit.pk: unit for unit in Unit.objects.select_related("chef")}
+    director = None
+    director_read = False
+    chefs: dict[int, User | None] = {}
+    for unit in units.values():
+        node, seen, chef = unit, set(), None
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            if node.chef_id and node.chef.is_active:
+                chef = node.chef
+                break
+            if node.kind == UnitKind.STAB:
+                if not director_read:
+                    director, director_read = kulturdirektor(), True
+                chef = director
+                break
+            node = units.get(node.parent_id)
+        chefs[unit.pk] = chef
+    return chefs
+
+
 def is_chef_of(user: User, unit: Unit) -> bool:
     if not user.is_authenticated:
         return False

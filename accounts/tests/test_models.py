@@ -7,7 +7,14 @@ from django.db import IntegrityError
 
 from accounts.enums import Role, UnitKind
 from accounts.models import Unit, User
-from accounts.queries import chef_of, has_valid_training, is_chef_of, kulturdirektor, users_with_valid_training
+from accounts.queries import (
+    chef_of,
+    chefs_by_unit,
+    has_valid_training,
+    is_chef_of,
+    kulturdirektor,
+    users_with_valid_training,
+)
 
 from .factories import AbsenceFactory, TrainingRecordFactory, UnitFactory, make_user
 
@@ -110,6 +117,23 @@ def test_kulturdirektor_is_chef_of_staben_without_a_registered_chef():
     assert chef_of(staben) == director
     assert is_chef_of(director, staben) is True
     assert is_chef_of(other, staben) is False
+
+
+def test_chefs_by_unit_agrees_with_chef_of_for_every_unit(django_assert_max_num_queries):
+    director = make_user(Role.KULTURDIREKTOR)
+    chef = make_user(Role.CHEF)
+    museum = UnitFactory(name="Upplandsmuseet", chef=chef)
+    department = Unit.objects.create(name="Arkeologi", kind=UnitKind.AVDELNING, parent=museum)
+    staben = UnitFactory(name="Staben", kind=UnitKind.STAB)
+    Unit.objects.create(name="Kommunikation", kind=UnitKind.AVDELNING, parent=staben)
+    UnitFactory(name="Länsbiblioteket")
+
+    with django_assert_max_num_queries(3):
+        chefs = chefs_by_unit()
+
+    assert chefs == {unit.pk: chef_of(unit) for unit in Unit.objects.all()}
+    assert chefs[department.pk] == chef
+    assert chefs[staben.pk] == director
 
 
 def test_chef_of_another_unit_is_not_chef_here():
