@@ -76,7 +76,13 @@ def _point_celery_at(broker_url: str, transport_options: dict) -> None:
 
 
 @pytest.fixture
-def celery_worker(redis_server, transactional_db):
+def worker_env() -> dict[str, str]:
+    """Extra environment variables for the `celery_worker` process; override it in a module."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(redis_server, transactional_db, worker_env):
     """A real worker consuming from a private Redis and using this test's database.
 
     Needs committed data, hence `transactional_db`. The worker process is fresh for each test;
@@ -84,7 +90,7 @@ def celery_worker(redis_server, transactional_db):
     """
     from django.db import connection
 
-    worker = CeleryWorker(redis_server.url, database_url_for(connection.settings_dict))
+    worker = CeleryWorker(redis_server.url, database_url_for(connection.settings_dict), extra_env=worker_env)
     _point_celery_at(redis_server.url, {"visibility_timeout": 3600})
     import redis
 

@@ -11,6 +11,7 @@ Exactly once, whatever happens around it:
   one, and after EMAIL_MAX_ATTEMPTS the row is FAILED: listed for administrators, never lost.
 """
 
+import enum
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,8 +63,18 @@ def stale_claim() -> timedelta:
 
 
 def backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed attempt: 30 s, 1, 2, 4 … minutes, at most an hour."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    """How long to wait after the `attempts`-th failed attempt: 30 s, 1, 2, 4 … minutes (with the
+    default EMAIL_RETRY_BACKOFF_SECONDS), at most an hour."""
+    base = settings.EMAIL_RETRY_BACKOFF_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+class Delivery(enum.Enum):
+    """What `deliver_email` did."""
+
+    SENT = "sent"
+    NOT_DUE = "not_due"  # sent already, failed for good, no e-mail address, or gone
+    BUSY = "busy"  # another worker holds a fresh claim: look again when it would be stale
 
 
 def notify(*, recipient, kind: str, key: str, subject: str, body: str, url: str = "") -> Notification | None:
@@ -161,14 +172,17 @@ def message_for(notification: Notification) -> EmailMessage:
     )
 
 
-def deliver_email(notification_id: int) -> bool:
-    """Send the e-mail copy if nobody else has; True when this call sent it.
+def deliver_email(notification_id: int) -> Delivery:
+    """Send the e-mail copy unless someone else has or is doing so.
 
     A failure puts the row back to PENDING with the error and the time of the next attempt
     and re-raises, so that the task retries; after EMAIL_MAX_ATTEMPTS the row is FAILED.
+    BUSY means another worker claimed it recently; if that worker died, the claim turns stale
+    and the caller's next look sends it.
     """
     if not claim_for_email(notification_id):
-        return False
+        busy = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).exists()
+        return Delivery.BUSY if busy else Delivery.NOT_DUE
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         message_for(notification).send()
@@ -178,7 +192,7 @@ def deliver_email(notification_id: int) -> bool:
     Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
         email_status=EmailStatus.SENT, email_sent_at=timezone.now(), last_error=""
     )
-    return True
+    return Delivery.SENT
 
 
 def record_failure(notification: Notification, error: str) -> None:
@@ -191,19 +205,23 @@ def record_failure(notification: Notification, error: str) -> None:
     )
 
 
-def resend_due(now=None) -> int:
-    """Queue every e-mail that should be on its way but may not be: PENDING rows whose next
-    attempt is due, and claims left stale by a dead worker. Runs every few minutes; returns
-    how many were queued. Queuing twice is harmless (the claim decides)."""
-    now = now or timezone.now()
+def emails_due(now) -> list[int]:
+    """The e-mails that should be on their way but may have no task: PENDING rows whose next
+    attempt is due, and claims left stale by a dead worker (at most 5,000 per sweep)."""
     due = Notification.objects.filter(
         Q(email_status=EmailStatus.PENDING, email_next_attempt_at__lte=now)
         | Q(email_status=EmailStatus.PENDING, email_next_attempt_at__isnull=True)
         | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim())
-    ).values_list("pk", flat=True)
-    ids = list(due[:5000])
+    )
+    return list(due.order_by("pk").values_list("pk", flat=True)[:5000])
+
+
+def resend_due(now=None) -> int:
+    """Queue every e-mail in `emails_due`. Runs every few minutes; returns how many were queued.
+    Queuing one twice is harmless (the claim decides)."""
     from .tasks import send_notification_email
 
+    ids = emails_due(now or timezone.now())
     for notification_id in ids:
         send_notification_email.delay(notification_id=notification_id)
     return len(ids)

@@ -15,19 +15,25 @@ from .models import Notification
     reject_on_worker_lost=True,
     max_retries=None,
 )
-def send_notification_email(self, *, notification_id: int) -> bool:
-    """Send one notification's e-mail, at most once. A failed attempt is retried at the time
-    the domain set (backoff); after EMAIL_MAX_ATTEMPTS the row is FAILED and the task stops."""
+def send_notification_email(self, *, notification_id: int) -> str:
+    """Send one notification's e-mail, at most once.
+
+    A failed attempt is retried at the time the domain set (backoff) until EMAIL_MAX_ATTEMPTS;
+    a row claimed by another worker is looked at again once that claim would be stale, so a
+    task redelivered after its worker died finishes the job itself."""
     if not Notification.objects.filter(pk=notification_id).exists():
-        return False
+        return domain.Delivery.NOT_DUE.value
     try:
-        return domain.deliver_email(notification_id)
+        outcome = domain.deliver_email(notification_id)
     except Exception as exc:
         row = Notification.objects.filter(pk=notification_id).values("email_status", "email_next_attempt_at").first()
         if row is None or row["email_status"] != EmailStatus.PENDING:
-            return False
+            return domain.Delivery.NOT_DUE.value
         wait = (row["email_next_attempt_at"] - timezone.now()).total_seconds()
         raise self.retry(exc=exc, countdown=max(wait, 0)) from exc
+    if outcome is domain.Delivery.BUSY:
+        raise self.retry(countdown=domain.stale_claim().total_seconds() + 1)
+    return outcome.value
 
 
 @shared_task(name="notifications.tasks.resend_due_emails", acks_late=True, reject_on_worker_lost=True)
