@@ -1,0 +1,38 @@
+"""The benchmark command works and reports what it promises (its numbers are not judged here:
+a benchmark is never a timed test)."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weekly_check_benchmark_reports_both_sizes_and_queries_do_not_grow_within_a_batch(tmp_path):
+    out = tmp_path / "result.json"
+
+    call_command(
+        "benchmark",
+        "weekly_check",
+        "--channels",
+        "40",
+        "--updates",
+        "400",
+        "--in-place",
+        "--json",
+        str(out),
+        stdout=io.StringIO(),
+    )
+
+    results = json.loads(out.read_text())
+    assert [result["case"] for result in results] == ["4 kanaler, 40 loggrader", "40 kanaler, 400 loggrader"]
+    assert results[0]["queries"] == results[1]["queries"]
+    assert all(result["floor_seconds"] > 0 and result["ratio"] > 0 for result in results)
+    assert [result["note"].split(", ")[0] for result in results] == ["channels=4", "channels=40"]
+
+
+def test_benchmark_refuses_an_unknown_name():
+    with pytest.raises(CommandError, match="Unknown benchmark nope"):
+        call_command("benchmark", "nope", "--in-place", stdout=io.StringIO())

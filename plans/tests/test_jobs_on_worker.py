@@ -1,0 +1,103 @@
+"""Every scheduled job through a real Redis and a real worker (not eager mode): run twice for
+the same day, the second run changes nothing and sends nothing."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kob_social.testing.smtp import SmtpSink
+from kob_social.testing.waiting import wait_for_idle_broker
+from notifications.enums import EmailStatus
+from notifications.models import Notification
+from plans import tasks
+from plans.domain.channels import appoint
+from plans.domain.transitions import transition
+from plans.enums import Action
+from plans.models import Channel, Plan, RhythmCheck, ScreenshotDuty
+
+from .channel_factories import active_channel, trained
+from .factories import complete_plan
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def worker_env(smtp_sink):
+    return {"EMAIL_URL": smtp_sink.url}
+
+
+def run_every_job(monday, later_monday, day):
+    tasks.weekly_rhythm_check.delay(on=monday.isoformat())
+    tasks.weekly_rhythm_check.delay(on=later_monday.isoformat())
+    tasks.screenshot_duties.delay(on=day.isoformat())
+    tasks.remind_waiting_approvals.delay(on=day.isoformat())
+    tasks.warn_roster_gaps.delay(on=day.isoformat())
+    tasks.warn_expiring_trainings.delay(on=day.isoformat())
+    tasks.remind_overdue_inventories.delay(on=day.isoformat())
+
+
+def state():
+    return (
+        sorted(
+            RhythmCheck.objects.values_list("channel", "period", "starts_on", "required", "actual", "missed_in_row")
+        ),
+        sorted(ScreenshotDuty.objects.values_list("channel", "year", "half", "starts_on")),
+        sorted(Notification.objects.values_list("key", "recipient")),
+    )
+
+
+def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_each(
+    org, celery_worker, smtp_sink, redis_server
+):
+    trained(org.medarbetare)
+    trained(org.chef)
+    channel = active_channel(org)
+    appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    # Active since eight months: its inventory is overdue, and whole weeks are judged.
+    Channel.objects.filter(pk=channel.pk).update(activated_at=timezone.now() - timedelta(days=240))
+    waiting = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
+    Plan.objects.filter(pk=waiting.pk).update(status_changed_at=timezone.now() - timedelta(days=10))
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    trained(org.medarbetare2, valid_until=today + timedelta(days=30))
+    assert wait_for_idle_broker(redis_server.url, timeout=90), celery_worker.log()
+    before_jobs = Counter(smtp_sink.message_ids())
+    setup_notices = set(Notification.objects.values_list("pk", flat=True))
+
+    run_every_job(monday - timedelta(weeks=1), monday, today)
+    assert wait_for_idle_broker(redis_server.url, timeout=90), celery_worker.log()
+    first, first_mail = state(), Counter(smtp_sink.message_ids()) - before_jobs
+    run_every_job(monday - timedelta(weeks=1), monday, today)
+    assert wait_for_idle_broker(redis_server.url, timeout=90), celery_worker.log()
+    second, second_mail = state(), Counter(smtp_sink.message_ids()) - before_jobs
+
+    assert second == first
+    assert second_mail == first_mail
+    kinds = set(Notification.objects.exclude(pk__in=setup_notices).values_list("kind", flat=True))
+    assert kinds == {
+        "rhythm_missed",
+        "rhythm_escalated",
+        "screenshot_due",
+        "screenshot_overdue",
+        "training_expiring",
+        "waiting_reminder",
+        "roster_gap",
+        "inventory_overdue",
+        "inventory_escalated",
+    }
+    assert [row[5] for row in first[0]] == [1, 2]
+    assert len(first[1]) == 1
+    with_email = Notification.objects.exclude(email_status=EmailStatus.NONE).exclude(pk__in=setup_notices)
+    assert with_email.filter(email_status=EmailStatus.SENT).count() == with_email.count()
+    assert set(first_mail.values()) == {1}
+    assert len(first_mail) == with_email.count()
+    assert "Traceback" not in celery_worker.log()
