@@ -104,6 +104,15 @@ SCHEDULES: list[Schedule] = [
         function="plans.domain.sweeps.remind_overdue_inventories",
     ),
     Schedule(
+        name="Skapa saknade plan-PDF:er",
+        task="plans.tasks.render_missing_pdfs",
+        minute="*/10",
+        description="Every ten minutes: renders signed plans whose PDF is missing (a worker died, the broker "
+        "was down when the plan was approved).",
+        job="render_pdfs",
+        function="plans.domain.archive.render_missing",
+    ),
+    Schedule(
         name="Skicka e-post som väntar",
         task="notifications.tasks.resend_due_emails",
         minute="*/5",

@@ -8,6 +8,7 @@ Production differs only by environment values: `DEBUG=0`, `SECRET_KEY`, `DATABAS
 Malformed values fail loudly at start-up.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -297,8 +298,19 @@ LOGGING = {
 # The diarienummer of a plan: {year} and {seq} are filled in at the first submission.
 DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
 
+# The signed plan PDF (plans.pdf, plans.signing): the place printed in the signature block, and
+# an optional PKCS#12 certificate with which the stored PDF is signed digitally (PAdES).
+PDF_SIGNATURE_PLACE = env("PDF_SIGNATURE_PLACE", default="Uppsala")
+PDF_SIGNING_CERTIFICATE = env("PDF_SIGNING_CERTIFICATE", default="")
+PDF_SIGNING_PASSWORD = env("PDF_SIGNING_PASSWORD", default="")
+
 # Reading channel feeds (plans.fetch): only public addresses are fetched. Networks listed here
 # (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.
 FEED_ALLOWED_NETWORKS = env.list("FEED_ALLOWED_NETWORKS", default=[])
+for _network in FEED_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"FEED_ALLOWED_NETWORKS: {_network!r} is not a network (CIDR): {_error}") from None
 FEED_TIMEOUT_SECONDS = env.float("FEED_TIMEOUT_SECONDS", default=10.0)
 FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=2 * 1024 * 1024)

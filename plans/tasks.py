@@ -5,10 +5,11 @@ needs and calls one domain function; all of them are safe to run twice."""
 import datetime
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from .domain import duties, feeds, rhythm, sweeps
-from .models import Channel
+from .domain import archive, duties, feeds, rhythm, sweeps
+from .models import Channel, SignedPlan
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
@@ -63,3 +64,34 @@ def warn_expiring_trainings(*, on: str | None = None) -> dict:
 @shared_task(name="plans.tasks.remind_overdue_inventories", **RELIABLE)
 def remind_overdue_inventories(*, on: str | None = None) -> dict:
     return sweeps.remind_overdue_inventories(today=_day(on))
+
+
+@shared_task(
+    bind=True,
+    name="plans.tasks.render_signed_plan",
+    soft_time_limit=60,
+    time_limit=90,
+    max_retries=5,
+    **RELIABLE,
+)
+def render_signed_plan(self, *, signed_plan_id: int) -> bool:
+    """Render and store the signed plan's PDF once; a failure (or the time limit) is retried
+    with backoff, and the error is kept on the row for the administrators."""
+    if not SignedPlan.objects.filter(pk=signed_plan_id).exists():
+        return False
+    try:
+        return archive.render(signed_plan_id)
+    except SoftTimeLimitExceeded as exc:
+        archive.release(signed_plan_id, "Rendering took longer than the time limit (60 s).")
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(name="plans.tasks.render_missing_pdfs", **RELIABLE)
+def render_missing_pdfs() -> int:
+    """Every ten minutes: queue signed plans whose PDF is not stored and nobody is rendering."""
+    ids = archive.unrendered()
+    for signed_plan_id in ids:
+        render_signed_plan.delay(signed_plan_id=signed_plan_id)
+    return len(ids)

@@ -5,14 +5,14 @@ from accounts.models import User
 from .. import rules
 from ..enums import Action, PlanStatus
 from ..models import Plan
-from . import chain, notices
+from . import archive, chain, notices
 from .channels import describe_channel_from_plan
 from .validation import submission_errors
 
 
 def _on_approved(plan: Plan, actor: User, now) -> None:
-    """The version in force until now becomes ersatt, and the channel takes the approved
-    plan's description.
+    """The version in force until now becomes ersatt, the channel takes the approved plan's
+    description, and the approved version is frozen for its signed PDF (rendered after commit).
 
     That is the approved version of the series, not necessarily `previous_version`: when a
     version between them was rejected or withdrawn, looking only at `previous_version` would
@@ -22,6 +22,7 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
         chain.claim(previous)
         chain.apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
     describe_channel_from_plan(plan)
+    archive.freeze(plan, now)
 
 
 PLAN = chain.ChainKind(

@@ -1,5 +1,6 @@
 """Models of the plans app, one module per aggregate."""
 
+from .archive import SignedPlan
 from .channel import (
     Agreement,
     Channel,
@@ -31,5 +32,6 @@ __all__ = [
     "RosterWeek",
     "Screenshot",
     "ScreenshotDuty",
+    "SignedPlan",
     "ScreenshotFile",
 ]

@@ -1,0 +1,251 @@
+"""The signed plan: freezing an approved version and rendering it once.
+
+At the final approval `freeze` stores a snapshot of the plan (every field in the template's
+order, the goals, every decision and the signer's details) with the SHA-256 of its canonical
+JSON form, in the approving transaction, and queues the rendering after the commit. `render`
+(the task's body) turns the snapshot, and only the snapshot, into a PDF/A document, signs it
+digitally when a certificate is configured, and stores the bytes once: a second run, a retry or
+a duplicate delivery finds them stored and changes nothing.
+"""
+
+import datetime
+import hashlib
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..enums import Action, Step
+from ..models import Decision, Plan, SignedPlan
+
+SNAPSHOT_FORMAT = 1
+# A rendering claim older than this belongs to a worker that died (the task's hard limit is 90 s).
+STALE_RENDER_CLAIM = timedelta(minutes=5)
+
+
+def canonical(snapshot: dict) -> bytes:
+    """The one byte form of a snapshot that its fingerprint is computed over."""
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fingerprint(snapshot: dict) -> str:
+    return hashlib.sha256(canonical(snapshot)).hexdigest()
+
+
+def _person(user: User | None) -> dict:
+    if user is None:
+        return {"name": "", "title": ""}
+    return {"name": user.get_full_name(), "title": user.title}
+
+
+def _person_line(user: User | None) -> str:
+    if user is None:
+        return ""
+    return f"{user.get_full_name()}, {user.title}" if user.title else user.get_full_name()
+
+
+def _local(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _date(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _label(field: str) -> str:
+    return str(Plan._meta.get_field(field).verbose_name)
+
+
+def build_snapshot(plan: Plan) -> dict:
+    """Everything the document shows, as text, in Swedish, in the template's order.
+
+    Used for the frozen record at approval and for the unstored draft preview."""
+    with translation.override(settings.LANGUAGE_CODE):
+        others = ", ".join(_person_line(person) for person in plan.other_people.order_by("full_name", "pk"))
+        frequency = (
+            f"{plan.update_count} {plan.get_update_period_display()}"
+            if plan.update_count and plan.update_period
+            else ""
+        )
+        hours = formats.number_format(plan.working_hours_per_week, use_l10n=True) if plan.working_hours_per_week else ""
+        fields = [
+            ("unit", _label("unit"), str(plan.unit)),
+            ("deciding_chef", _label("deciding_chef"), _person_line(plan.deciding_chef)),
+            ("platform", _label("platform"), plan.get_platform_display() if plan.platform else ""),
+            ("channel_name", _label("channel_name"), plan.channel_name),
+            ("channel_url", _label("channel_url"), plan.channel_url),
+            ("purpose", _label("purpose"), plan.purpose),
+            ("activities", _label("activities"), plan.activities),
+            ("responsible", _label("responsible"), _person_line(plan.responsible)),
+            ("other_people", _label("other_people"), others),
+            ("supervision", _label("supervision"), plan.supervision),
+            ("update_frequency", _("How often the channel is updated"), frequency),
+            ("working_hours_per_week", _label("working_hours_per_week"), hours and _("%s hours per week") % hours),
+            ("screenshot_responsible", _label("screenshot_responsible"), _person_line(plan.screenshot_responsible)),
+            ("target_groups", _label("target_groups"), plan.target_groups),
+            ("terms_reviewed", _("The platform's terms reviewed"), _terms(plan)),
+            ("case_routine", _label("case_routine"), plan.case_routine),
+            ("personal_data_note", _label("personal_data_note"), plan.personal_data_note),
+            ("accessibility_routine", _label("accessibility_routine"), plan.accessibility_routine),
+            ("channel_information", _label("channel_information"), plan.channel_information),
+        ]
+        goals = [
+            {
+                "description": goal.description,
+                "metric": goal.get_metric_display() if goal.metric else "",
+                "baseline": formats.number_format(goal.baseline, use_l10n=True) if goal.baseline is not None else "",
+                "target": formats.number_format(goal.target, use_l10n=True) if goal.target is not None else "",
+                "deadline": _date(goal.deadline),
+            }
+            for goal in plan.goals.order_by("position", "pk")
+        ]
+        decisions = list(plan.decisions.select_related("decided_by").order_by("decided_at", "pk"))
+        chef_decision = _last(decisions, Step.CHEF)
+        director_decision = _last(decisions, Step.DIREKTOR)
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "title": _("Plan for the use of a social medium within Kultur och bildning"),
+            "plan": {
+                "id": plan.pk,
+                "series": str(plan.series),
+                "version": plan.version_number,
+                "diarienummer": plan.diarienummer,
+                "status": plan.get_status_display(),
+            },
+            "fields": [{"key": key, "label": label, "value": value} for key, label, value in fields],
+            "goals": goals,
+            "decisions": [
+                {
+                    "step": decision.get_step_display(),
+                    "outcome": decision.get_outcome_display(),
+                    "name": decision.decided_by.get_full_name(),
+                    "title": decision.decided_by.title,
+                    "role": decision.get_role_display(),
+                    "at": _local(decision.decided_at),
+                    "comment": decision.comment,
+                    "signed_by_submission": decision.signed_by_submission,
+                }
+                for decision in decisions
+            ],
+            "signature": {
+                "statement": _("I have read, and approve, this action plan"),
+                "place": settings.PDF_SIGNATURE_PLACE,
+                "date": timezone.localdate(chef_decision.decided_at).isoformat() if chef_decision else "",
+                "signed_at": _local(chef_decision.decided_at) if chef_decision else "",
+                **_person(chef_decision.decided_by if chef_decision else None),
+            },
+            "director_decision": (
+                {
+                    "outcome": director_decision.get_outcome_display(),
+                    "at": _local(director_decision.decided_at),
+                    "comment": director_decision.comment,
+                    "role": director_decision.get_role_display(),
+                    **_person(director_decision.decided_by),
+                }
+                if director_decision
+                else None
+            ),
+        }
+
+
+def _terms(plan: Plan) -> str:
+    parts = [_date(plan.terms_reviewed_on), _person_line(plan.terms_reviewed_by)]
+    return ", ".join(part for part in parts if part)
+
+
+def _last(decisions: list[Decision], step: Step) -> Decision | None:
+    matching = [decision for decision in decisions if decision.step == step and decision.outcome == Action.APPROVE]
+    return matching[-1] if matching else None
+
+
+def freeze(plan: Plan, now: datetime.datetime) -> SignedPlan:
+    """Store the approved version's snapshot (inside the approving transaction) and render it
+    after the commit. Called once per version: the final approval happens once."""
+    snapshot = build_snapshot(plan)
+    signed = SignedPlan.objects.create(
+        plan=plan, snapshot=snapshot, snapshot_sha256=fingerprint(snapshot), frozen_at=now
+    )
+    from ..tasks import render_signed_plan
+
+    transaction.on_commit(lambda: render_signed_plan.delay(signed_plan_id=signed.pk))
+    return signed
+
+
+def claim_render(signed_plan_id: int) -> bool:
+    """Take the right to render: nobody has stored the PDF, and no live worker is rendering."""
+    now = timezone.now()
+    claimed = (
+        SignedPlan.objects.filter(pk=signed_plan_id, pdf_sha256="")
+        .filter(Q(render_claimed_at__isnull=True) | Q(render_claimed_at__lt=now - STALE_RENDER_CLAIM))
+        .update(render_claimed_at=now, render_attempts=F("render_attempts") + 1)
+    )
+    return claimed == 1
+
+
+def render(signed_plan_id: int) -> bool:
+    """Render, sign if configured, and store the PDF once. True when this call stored it."""
+    from ..pdf import render_plan_pdf
+    from ..signing import sign_pdf
+
+    if not claim_render(signed_plan_id):
+        return False
+    signed = SignedPlan.objects.get(pk=signed_plan_id)
+    try:
+        pdf = render_plan_pdf(signed.snapshot, fingerprint=signed.snapshot_sha256)
+        signed_pdf = sign_pdf(pdf)
+    except Exception as exc:
+        release(signed_plan_id, f"{type(exc).__name__}: {exc}")
+        raise
+    data = signed_pdf if signed_pdf is not None else pdf
+    stored = SignedPlan.objects.filter(pk=signed_plan_id, pdf_sha256="").update(
+        pdf=data,
+        pdf_sha256=hashlib.sha256(data).hexdigest(),
+        digitally_signed=signed_pdf is not None,
+        rendered_at=timezone.now(),
+        render_error="",
+    )
+    return stored == 1
+
+
+def release(signed_plan_id: int, error: str) -> None:
+    """Give up the rendering claim after a failure, keeping the error for the administrators."""
+    SignedPlan.objects.filter(pk=signed_plan_id, pdf_sha256="").update(
+        render_claimed_at=None, render_error=error[:2000]
+    )
+
+
+def unrendered() -> list[int]:
+    """Signed plans without a stored PDF that nobody is rendering now (at most 500)."""
+    stale = timezone.now() - STALE_RENDER_CLAIM
+    rows = SignedPlan.objects.filter(pdf_sha256="").filter(
+        Q(render_claimed_at__isnull=True) | Q(render_claimed_at__lt=stale)
+    )
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:500])
+
+
+def preview(plan: Plan) -> bytes:
+    """A draft or pending plan as a PDF marked "UTKAST – ej beslutad"; never stored."""
+    from ..pdf import render_plan_pdf
+
+    snapshot = build_snapshot(plan)
+    return render_plan_pdf(snapshot, fingerprint=fingerprint(snapshot), draft=True)
+
+
+def find_by_fingerprint(value: str) -> SignedPlan | None:
+    """The signed plan whose PDF bytes or whose content has this SHA-256 (hex, any case)."""
+    value = value.strip().lower()
+    if len(value) != 64:
+        return None
+    return SignedPlan.objects.filter(Q(pdf_sha256=value) | Q(snapshot_sha256=value)).select_related("plan").first()
+
+
+def render_missing() -> dict:
+    """Render, in this process, every signed plan whose PDF is missing (run_job render_pdfs)."""
+    rendered = sum(1 for signed_plan_id in unrendered() if render(signed_plan_id))
+    return {"rendered": rendered}
