@@ -7,6 +7,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -269,6 +270,56 @@ class RemovalForm(forms.Form):
         self.fields["evidence"].help_text = _(
             "A screenshot or a PDF of the removed post or comment: PNG, JPEG or PDF, at most %(size)s."
         ) % {"size": max_upload_size()}
+
+
+class WebAddressField(forms.URLField):
+    """A web address a browser can open: http or https only (the domain checks it again)."""
+
+    default_validators = [validators.URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": _("Enter a web address that starts with https:// or http://.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("widget", forms.URLInput(attrs={"placeholder": "https://"}))
+        super().__init__(**kwargs)
+
+
+class UpdateForm(forms.Form):
+    """An update of the channel logged by hand (plans.domain.updates.log_update)."""
+
+    published_on = forms.DateField(
+        label=_("Date published"),
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        validators=[not_in_future],
+    )
+    link = WebAddressField(
+        label=_("Link to the post"),
+        required=False,
+        help_text=_("Optional. The address of the post, if it has one of its own."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, at most 300 characters: what the update was about."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class FeedUrlForm(forms.Form):
+    feed_url = WebAddressField(
+        label=_("Feed address (RSS/Atom)"),
+        required=False,
+        help_text=_(
+            "The channel's posts are then read from the feed every few hours and counted as updates. "
+            "YouTube, blogs, Mastodon and others publish one. Leave empty to stop reading a feed."
+        ),
+    )
 
 
 CLOSURE_HELP = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import channels, closures, people
+from .views import channels, closures, people, upkeep
 
 app_name = "channel_register"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("<int:pk>/skarmdumpar/ny/", channels.screenshot_create, name="screenshot_create"),
     path("<int:pk>/borttagningar/ny/", channels.removal_create, name="removal_create"),
     path("fil/<str:kind>/<int:pk>/", channels.download, name="download"),
+    path("<int:pk>/uppdateringar/", upkeep.update_log, name="update_log"),
+    path("<int:pk>/uppdateringar/ny/", upkeep.update_create, name="update_create"),
+    path("uppdatering/<int:pk>/ta-bort/", upkeep.update_delete, name="update_delete"),
+    path("<int:pk>/flode/", upkeep.feed_url, name="feed_url"),
     path("<int:pk>/avveckling/ny/", closures.closure_create, name="closure_create"),
     path("avveckling/<int:pk>/", closures.closure_detail, name="closure_detail"),
     path("avveckling/<int:pk>/redigera/", closures.closure_edit, name="closure_edit"),

@@ -13,7 +13,7 @@ from accounts.enums import UnitKind
 from accounts.models import Unit, User
 from accounts.queries import is_chef_of, readable_units
 
-from .enums import PENDING, Action, PlanStatus, Step
+from .enums import PENDING, Action, ChannelStatus, PlanStatus, Step, UpdateSource
 from .models import Plan
 
 READ_UNIT = "accounts.read_unit"
@@ -181,6 +181,44 @@ def can_edit_closure(user: User, closure) -> bool:
 
 def can_submit_closure(user: User, closure) -> bool:
     return can_edit_closure(user, closure)
+
+
+# --- Updates and the feed ---------------------------------------------------------------------
+
+# Updates are logged while the channel is in use: a planned channel has not started, a channel
+# being closed or closed is not held to its rhythm any more.
+UPDATE_STATUSES = frozenset({ChannelStatus.AKTIV, ChannelStatus.PAUSAD})
+
+
+def can_log_update(user: User, channel) -> bool:
+    """The owner and the channel's other people, the unit's chef, and the overseers
+    (kommunikationsansvarig, kulturdirektör, administrators), while the channel is active or
+    paused. The cheap checks first: asking for the others is a query."""
+    if not user.is_authenticated or not user.is_active or channel.status not in UPDATE_STATUSES:
+        return False
+    return is_overseer(user) or is_chef_of(user, channel.unit) or is_channel_person(user, channel)
+
+
+def can_delete_update(user: User, update, *, chef: bool | None = None) -> bool:
+    """A wrongly logged entry is deleted by whoever logged it, or by the unit's chef. Entries
+    read from the feed are facts about the channel, not anyone's entry: they stay.
+
+    `chef` is `is_chef_of(user, channel.unit)` if the caller has asked already (a list asks
+    once, not per row)."""
+    if not user.is_authenticated or not user.is_active or update.source != UpdateSource.MANUAL:
+        return False
+    if update.channel.status not in UPDATE_STATUSES:
+        return False
+    if update.logged_by_id == user.pk:
+        return True
+    return is_chef_of(user, update.channel.unit) if chef is None else chef
+
+
+def can_set_feed_url(user: User, channel) -> bool:
+    """The channel's feed address: its owner, the unit's chef and the overseers, until it is closed."""
+    if not user.is_authenticated or not user.is_active or channel.status == ChannelStatus.AVSLUTAD:
+        return False
+    return user.pk == channel.owner_id or is_overseer(user) or is_chef_of(user, channel.unit)
 
 
 # --- People -------------------------------------------------------------------------------------

@@ -26,10 +26,13 @@ from accounts.models import Absence, TrainingRecord
 from accounts.tests.factories import make_user
 from plans.domain import closures
 from plans.domain.channels import appoint, channel_transition, log_removal, propose_agreement, record_screenshot
+from plans.domain.updates import log_update
 from plans.enums import Action, ChannelAction, ChannelStatus, PlanStatus, RemovalCategory
 from plans.models import (
     Agreement,
     Channel,
+    ChannelFeed,
+    ChannelUpdate,
     ChecklistTick,
     ClosureRequest,
     Decision,
@@ -50,6 +53,7 @@ from .channel_factories import (
     submitted_closure,
     trained,
 )
+from .channel_upkeep_factories import feed_entry, feed_state
 from .factories import complete_plan
 
 ROLES = ("anonymous", "owner", "kollega", "medarbetare2", "chef", "chef2", "kommunikator", "direktor", "admin")
@@ -57,7 +61,8 @@ ROLES = ("anonymous", "owner", "kollega", "medarbetare2", "chef", "chef2", "komm
 # Which channel or closure request each endpoint acts on (see World):
 #   planned  planerad, approved plan, whole checklist ticked (ready to activate)
 #   active   aktiv; a screenshot with a file, a removal entry, an agreement the owner has not
-#            confirmed yet; no closure request
+#            confirmed yet, an update logged by the owner and one read from its feed, whose
+#            reading state is stored; no closure request
 #   paused   pausad, with a closure request drafted by the owner ("draft")
 #   pending  aktiv, with a closure request submitted by the owner, at the chef ("pending")
 #   closing  avvecklas (its closure approved through the chain), with a final screenshot
@@ -106,6 +111,22 @@ EXPECTED = {
     ("download:bevis", "GET"):          (302, 200, 200, 404, 200, 404, 200, 200, 200),
     ("download:bevis", "POST"):         (302, 405, 405, 405, 405, 405, 405, 405, 405),
     ("download:okand", "GET"):          (302, 404, 404, 404, 404, 404, 404, 404, 404),
+    # The update log: read by whoever reads the channel; updates logged by the channel's people,
+    # the unit's chef and the overseers, while the channel is active or paused (not planned).
+    ("update_log", "GET"):              (302, 200, 200, 404, 200, 404, 200, 200, 200),
+    ("update_log", "POST"):             (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    ("update_create", "GET"):           (302, 200, 403, 404, 200, 404, 200, 200, 200),
+    ("update_create", "POST"):          (302, 302, 403, 404, 302, 404, 302, 302, 302),
+    ("update_create:planned", "GET"):   (302, 403, 403, 404, 403, 404, 403, 403, 403),
+    ("update_create:planned", "POST"):  (302, 403, 403, 404, 403, 404, 403, 403, 403),
+    # A manual entry (logged by the owner) is deleted by whoever logged it or the unit's chef;
+    # an entry read from the feed by nobody.
+    ("update_delete", "POST"):          (302, 302, 403, 404, 302, 404, 403, 403, 403),
+    ("update_delete", "GET"):           (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    ("update_delete:feed", "POST"):     (302, 403, 403, 404, 403, 404, 403, 403, 403),
+    # The feed address: the owner, the unit's chef and the overseers.
+    ("feed_url", "GET"):                (302, 200, 403, 404, 200, 404, 200, 200, 200),
+    ("feed_url", "POST"):               (302, 302, 403, 404, 302, 404, 302, 302, 302),
     # Closure: asked for by the owner, the chef or the kommunikationsansvarig; edited and
     # submitted by its author; decided step by step as a plan is.
     ("closure_create", "GET"):          (302, 200, 403, 404, 200, 404, 200, 403, 403),
@@ -230,6 +251,18 @@ class World:
         )
 
     @cached_property
+    def manual_update(self) -> ChannelUpdate:
+        return log_update(self.active, self.org.medarbetare, published_on=self.today, note="Nytt program.")
+
+    @cached_property
+    def feed_update(self) -> ChannelUpdate:
+        channel = self.active
+        channel.feed_url = "https://example.se/flode.xml"
+        channel.save(update_fields=["feed_url"])
+        feed_state(channel, checked_at=timezone.now(), succeeded_at=timezone.now(), new_entries=1)
+        return feed_entry(channel, timezone.now(), link="https://example.se/inlagg/1")
+
+    @cached_property
     def paused(self) -> Channel:
         channel = appointed(self.org, active_channel(self.org, channel_name="Pausad kanal"))
         return channel_transition(channel.pk, ChannelAction.PAUSE, actor=self.org.chef)
@@ -315,6 +348,18 @@ def _request(world: World, endpoint: str) -> tuple[str, dict]:
             "evidence": png_upload("bevis.png"),
         }
         return reverse("channel_register:removal_create", args=[active.pk]), data
+    if name == "update_log":
+        assert (world.manual_update.source, world.feed_update.source) == ("manuell", "flode")
+        return reverse("channel_register:update_log", args=[active.pk]), {}
+    if name == "update_create":
+        channel = world.channel(which or "active")
+        data = {"published_on": today.isoformat(), "link": "https://example.se/inlagg/2", "note": "Ett inlägg."}
+        return reverse("channel_register:update_create", args=[channel.pk]), data
+    if name == "update_delete":
+        update = world.feed_update if which == "feed" else world.manual_update
+        return reverse("channel_register:update_delete", args=[update.pk]), {}
+    if name == "feed_url":
+        return reverse("channel_register:feed_url", args=[active.pk]), {"feed_url": "https://example.se/ny.rss"}
     if name == "download":
         pk = world.screenshot_file.pk if which == "skarmdump" else world.removal.pk
         return reverse("channel_register:download", args=[which, pk]), {}
@@ -358,6 +403,8 @@ def snapshot(media: Path) -> dict:
         for model in (
             Channel,
             Channel.others.through,
+            ChannelUpdate,
+            ChannelFeed,
             ChecklistTick,
             Agreement,
             RosterWeek,
