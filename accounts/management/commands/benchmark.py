@@ -9,6 +9,7 @@ from kob_social.celery import app
 
 BENCHMARKS = {
     "weekly_check": "kob_social.benchmarks.weekly_check",
+    "plan_pdf": "kob_social.benchmarks.plan_pdf",
 }
 
 
