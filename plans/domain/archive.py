@@ -25,6 +25,15 @@ from ..enums import Action, Step
 from ..models import Decision, Plan, SignedPlan
 
 SNAPSHOT_FORMAT = 1
+
+
+def _outcome(action: str) -> str:
+    """A decision as a record says it ("Godkänd"), not as the button says it ("Godkänn")."""
+    return {
+        Action.APPROVE: _("Approved"),
+        Action.RETURN: _("Returned for changes"),
+        Action.REJECT: _("Rejected"),
+    }.get(action, str(Action(action).label))
 # A rendering claim older than this belongs to a worker that died (the task's hard limit is 90 s).
 STALE_RENDER_CLAIM = timedelta(minutes=5)
 
@@ -123,7 +132,7 @@ def build_snapshot(plan: Plan) -> dict:
             "decisions": [
                 {
                     "step": decision.get_step_display(),
-                    "outcome": decision.get_outcome_display(),
+                    "outcome": _outcome(decision.outcome),
                     "name": decision.decided_by.get_full_name(),
                     "title": decision.decided_by.title,
                     "role": decision.get_role_display(),
@@ -142,7 +151,7 @@ def build_snapshot(plan: Plan) -> dict:
             },
             "director_decision": (
                 {
-                    "outcome": director_decision.get_outcome_display(),
+                    "outcome": _outcome(director_decision.outcome),
                     "at": _local(director_decision.decided_at),
                     "comment": director_decision.comment,
                     "role": director_decision.get_role_display(),
