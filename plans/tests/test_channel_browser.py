@@ -1,6 +1,8 @@
 """The channel register in a real browser: a chef appoints the owner, fills the supervision
-roster for the summer and sees the week an absence leaves uncovered; the public register; and
-both forms driven with the keyboard alone. Every page on the way is checked with axe.
+roster for the summer and sees the week an absence leaves uncovered; the public register;
+both forms driven with the keyboard alone; the channel's page with its update-rhythm strip, a
+broken feed and the screenshot duties; an update logged, listed and deleted with the keyboard.
+Every page on the way is checked with axe.
 
 Elements are found by stable attributes (ids, names, values, hrefs, the `datetime` of a week's
 Monday) rather than by visible text, so the tests do not depend on how far the Swedish catalogue
@@ -26,10 +28,18 @@ from playwright.sync_api import expect
 
 from accounts.enums import Role
 from accounts.tests.factories import PASSWORD, AbsenceFactory, make_user
-from plans.domain.channels import training_errors
-from plans.models import Channel, RosterWeek
+from plans.domain.channels import appoint, record_screenshot, training_errors
+from plans.models import Channel, ChannelUpdate, RosterWeek, ScreenshotDuty
 
-from .channel_factories import active_channel, friday_of, iso_monday, trained
+from .channel_factories import active_channel, friday_of, iso_monday, png_upload, trained
+from .channel_upkeep_factories import (
+    feed_state,
+    monday_of,
+    past_halves,
+    past_weekly_checks,
+    screenshot_duty,
+    weekly_check,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -333,3 +343,131 @@ def test_appoint_and_roster_forms_work_with_the_keyboard_alone(live_server, page
     ]
     for monday in (first - timedelta(days=first.weekday()), last - timedelta(days=last.weekday())):
         expect(week_row(page, monday)).to_contain_text(elin.get_full_name())
+
+
+# --- 5. Updates, the rhythm strip, the feed and the screenshot duties --------------------------
+
+
+def halves_back(today: date, n: int) -> tuple[int, int]:
+    """The half year `n` halves before the one `today` is in, as (year, half)."""
+    return past_halves(today, n + 1)[-1]
+
+
+def test_channel_page_shows_strip_broken_feed_and_duties_accessibly(live_server, page, org):
+    today = timezone.localdate()
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    channel = appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    checks = past_weekly_checks(channel, 9, today)  # the oldest of the nine is not shown
+    weekly_check(
+        channel, monday_of(today) - timedelta(weeks=10), actual=0, missed_in_row=1
+    )  # older still: not shown either
+    channel.feed_url = "https://example.se/flode.rss"
+    channel.save(update_fields=["feed_url"])
+    feed_state(channel, checked_at=timezone.now(), succeeded_at=None, error="HTTP 404: Not Found")
+    # The current half year: open. The one before: overdue. The one before that: fulfilled.
+    now_year, now_half = halves_back(today, 0)
+    start, _end = ScreenshotDuty.bounds(now_year, now_half)
+    screenshot_duty(channel, now_year, now_half, starts_on=max(start, today - timedelta(days=5)))
+    screenshot_duty(channel, *halves_back(today, 1))
+    fulfilled = screenshot_duty(channel, *halves_back(today, 2))
+    record_screenshot(
+        channel.pk,
+        actor=org.medarbetare,
+        taken_on=fulfilled.period_start + timedelta(days=10),
+        url=channel.url,
+        uploads=[png_upload()],
+    )
+
+    sign_in(page, live_server, "medarbetare")
+    page.goto(url(live_server, "channel_register:detail", channel.pk))
+
+    cells = page.locator("ol.rhythm-strip > li")
+    expect(cells).to_have_count(8)
+    shown = checks[1:]
+    for cell, check in zip(cells.all(), shown, strict=True):
+        expect(cell.locator("time")).to_have_attribute(
+            "datetime", f"{check.starts_on.isocalendar()[0]}-W{check.starts_on.isocalendar()[1]:02d}"
+        )
+        expect(cell).to_have_class(re.compile(r"\brhythm-cell--met\b" if check.met else r"\brhythm-cell--missed\b"))
+        # The result is written out, not only coloured.
+        expect(cell.locator(".rhythm-cell__result")).not_to_be_empty()
+    results = [cell.locator(".rhythm-cell__result").inner_text() for cell in cells.all()]
+    assert len(set(results)) == 2
+    error = page.locator("section[aria-labelledby='updates-heading'] .feed-error[role='status']")
+    expect(error).to_be_visible()
+    expect(error.locator(".feed-error__text")).to_have_text("HTTP 404: Not Found")
+    duty_rows = page.locator("section[aria-labelledby='screenshots-heading'] table").first.locator("tbody tr")
+    expect(duty_rows).to_have_count(3)
+    expect(duty_rows.nth(0).locator(".status--amber")).to_be_visible()
+    expect(duty_rows.nth(1).locator(".status--red")).to_be_visible()
+    expect(duty_rows.nth(2).locator(".status--green")).to_be_visible()
+    assert dangling_aria_references(page) == []
+    assert_accessible(page)
+
+
+def test_owner_logs_an_update_with_the_keyboard_and_sees_it_listed(live_server, page, org):
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    form_selector = f"form[action='{reverse('channel_register:update_create', args=[channel.pk])}']"
+    sign_in(page, live_server, "medarbetare")
+    page.goto(url(live_server, "channel_register:detail", channel.pk))
+    expect(page.locator("section[aria-labelledby='updates-heading'] table.update-table")).to_have_count(0)
+
+    # From the channel's page to the form with Tab and Enter.
+    tab_to(page, f"main a[href='{reverse('channel_register:update_create', args=[channel.pk])}']", limit=120)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url(live_server, "channel_register:update_create", channel.pk))
+    expect(page.locator("#id_published_on")).to_have_value(timezone.localdate().isoformat())
+    assert unlabelled_controls(page, form_selector) == []
+    assert_accessible(page)
+
+    # A link that is not a web address: refused at its field, what was typed is kept.
+    type_into(page, "#id_link", "ftp://example.se/inlagg")
+    type_into(page, "#id_note", "Författarkväll på torsdag.")
+    tab_to(page, f"{form_selector} button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_link_error")).to_be_visible()
+    expect(page.locator("#id_link")).to_have_attribute("aria-describedby", re.compile(r"\bid_link_error\b"))
+    expect(page.locator("#id_note")).to_have_value("Författarkväll på torsdag.")
+    assert ChannelUpdate.objects.count() == 0
+    assert dangling_aria_references(page) == []
+    assert_accessible(page)
+
+    # Corrected and sent with Enter: back on the channel's page, listed among the latest.
+    type_into(page, "#id_link", "https://www.facebook.com/lansbiblioteket/posts/1")
+    tab_to(page, f"{form_selector} button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url(live_server, "channel_register:detail", channel.pk) + "#updates-heading")
+    expect(page.locator(".messages .message--success")).to_be_visible()
+    latest = page.locator("section[aria-labelledby='updates-heading'] table.update-table tbody tr")
+    expect(latest).to_have_count(1)
+    expect(latest.first).to_contain_text("Författarkväll på torsdag.")
+    expect(latest.first.locator("a[href='https://www.facebook.com/lansbiblioteket/posts/1']")).to_be_visible()
+    assert list(ChannelUpdate.objects.values_list("note", "logged_by")) == [
+        ("Författarkväll på torsdag.", org.medarbetare.pk)
+    ]
+
+    # The whole log lists it too, with a delete button that asks first.
+    tab_to(page, f"main a[href='{reverse('channel_register:update_log', args=[channel.pk])}']", limit=150)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url(live_server, "channel_register:update_log", channel.pk))
+    rows = page.locator("table.update-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(org.medarbetare.get_full_name())
+    assert_accessible(page)
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    rows.first.locator("button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(1)
+    assert len(questions) == 1
+    assert ChannelUpdate.objects.count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    rows.first.locator("button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages .message--success")).to_be_visible()
+    expect(page.locator("table.update-table")).to_have_count(0)
+    assert ChannelUpdate.objects.count() == 0

@@ -18,6 +18,7 @@ from plans.domain import closures
 from plans.domain.channels import appoint, assign_roster, log_removal, propose_agreement, record_screenshot
 from plans.domain.drafts import revise
 from plans.domain.transitions import transition
+from plans.domain.updates import log_update
 from plans.enums import Action, ChannelStatus, RemovalCategory
 
 from .channel_factories import (
@@ -27,6 +28,7 @@ from .channel_factories import (
     png_upload,
     trained,
 )
+from .channel_upkeep_factories import feed_entry, feed_state, past_halves, past_weekly_checks, screenshot_duty
 from .factories import complete_plan
 
 # Every signed-in count includes six queries of the frame: the session, the user and the
@@ -40,8 +42,14 @@ LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
 # joined), the checklist (who ticked joined), the screenshots (taker joined) and their files
 # (one prefetch), the closure requests (authors joined), the other people, the roster weeks
 # (monitors joined) and the absences that make gaps, the last inventory, the removal log
-# (registrars joined), and the unread badge.
-DETAIL_QUERIES = {"medarbetare": 20, "chef": 20}
+# (registrars joined), the last rhythm checks, the latest updates (who logged them joined), the
+# screenshot duties (their fulfilment a subquery), and the unread badge. The feed's state is
+# joined to the channel.
+DETAIL_QUERIES = {"medarbetare": 23, "chef": 23}
+# The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
+# the page of updates (who logged them joined), and the unread badge. Who may delete which row
+# costs nothing more: the unit's chef chain came with the channel, and is asked once.
+UPDATE_LOG_QUERIES = {"medarbetare": 11, "chef": 11}
 # The frame, the people in scope with their training annotated, the people the viewer may
 # register for (the rule asked once per unit: the unit's chef chain), the viewer's own
 # records, the choices of the form, and the unread badge. The kommunikationsansvarig
@@ -74,8 +82,9 @@ def listed_channels(org, n: int) -> None:
 def channel_with_history(org, n: int):
     """An active channel with `n` of everything its page lists: plan versions, other people,
     agreements, assigned roster weeks (one with an absence of its monitor), screenshot
-    records of `n` files each, removal entries and closure requests (`n - 1` withdrawn,
-    one drafted)."""
+    records of `n` files each, removal entries, closure requests (`n - 1` withdrawn,
+    one drafted), updates logged by hand, checked weeks and screenshot duties; and a feed
+    whose last read failed."""
     channel = active_channel(org)
     plan = channel.plans.get()
     for _ in range(n - 1):
@@ -85,7 +94,9 @@ def channel_with_history(org, n: int):
             transition(plan.pk, action, actor=getattr(org, actor))
     trained(org.medarbetare)
     others = library_people(org, n)
-    appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare, others=others)
+    channel = appoint(
+        channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare, others=others
+    )
     today = timezone.localdate()
     for i, person in enumerate(others):
         propose_agreement(channel.pk, actor=org.chef, owner=person, tasks=f"Uppgift {i}", hours_per_week=Decimal(2))
@@ -109,6 +120,13 @@ def channel_with_history(org, n: int):
         closure = closures.create_closure_request(channel.pk, actor=org.medarbetare, analysis=ANALYSIS)
         if i < n - 1:
             closures.transition(closure.pk, Action.WITHDRAW, actor=org.medarbetare)
+        log_update(channel, org.medarbetare, published_on=today - timedelta(days=i), note=f"Inlägg {i}")
+    for year, half in past_halves(today, n):
+        screenshot_duty(channel, year, half)
+    past_weekly_checks(channel, n, today)
+    channel.feed_url = "https://example.se/flode.xml"
+    channel.save(update_fields=["feed_url"])
+    feed_state(channel, checked_at=timezone.now(), error="HTTP 404")
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
     AbsenceFactory(user=others[0], starts_on=monday, ends_on=monday + timedelta(days=2))
     channel.refresh_from_db()
@@ -146,6 +164,39 @@ def test_channel_page_query_count_same_for_one_and_three_of_everything(
     assert [len(context[name]) for name in listed] == [n] * len(listed)
     assert [len(screenshot.files.all()) for screenshot in context["screenshots"]] == [n] * n
     assert sum(row["week"].primary is not None for row in context["roster"]) == n
+    upkeep = [context["rhythm_cells"], context["latest_updates"], context["duties"]]
+    assert [len(items) for items in upkeep] == [n, n, n]
+    assert context["feed"].error == "HTTP 404"
+
+
+def channel_with_updates(org, n: int):
+    """An active channel owned by `medarbetare` with `n` updates logged by hand and `n` read
+    from its feed."""
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    channel = appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    now = timezone.now()
+    for i in range(n):
+        log_update(channel, org.medarbetare, published_on=timezone.localdate() - timedelta(days=i), note=f"{i}")
+        feed_entry(channel, now - timedelta(hours=i + 1), link=f"https://example.se/{i}")
+    return channel
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_update_log_query_count_same_for_one_and_three_updates_of_each_source(
+    client, org, django_assert_num_queries, viewer, n
+):
+    channel = channel_with_updates(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(UPDATE_LOG_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:update_log", args=[channel.pk]))
+
+    assert response.status_code == 200
+    rows = response.context["page"].object_list
+    assert [update.can_delete for update in rows].count(True) == n
+    assert len(rows) == 2 * n
 
 
 @pytest.mark.parametrize("viewer", ["chef", "kommunikator"])

@@ -1,6 +1,8 @@
-"""The channel register inside the app: the list, the channel's page, and the forms that change
-a channel (status, checklist, people, agreement, roster, inventory, screenshots, removal log),
-plus the permission-checked file downloads.
+"""The channel register inside the app: the list, the channel's page (with what the scheduled
+jobs found: the update-rhythm strip, the feed's state, the screenshot duties), and the forms
+that change a channel (status, checklist, people, agreement, roster, inventory, screenshots,
+removal log), plus the permission-checked file downloads. The update log and the feed address
+have their views in plans.views.upkeep.
 
 Every view reads the channel through `get_visible_channel` (another unit's channel is a 404),
 checks the rule for what it does (403 when refused) and leaves the change to one domain
@@ -17,6 +19,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -45,12 +48,22 @@ from ..enums import (
     ChannelAction,
     ChannelStatus,
     ChecklistItem,
+    FrequencyPeriod,
     PlanStatus,
 )
-from ..models import Agreement, Channel, RemovalEntry, ScreenshotFile
-from ..queries import channels_visible_to, inventory_due, plans_visible_to, roster_outlook
+from ..models import Agreement, Channel, Plan, RemovalEntry, RhythmCheck, ScreenshotFile
+from ..queries import (
+    channels_visible_to,
+    inventory_due,
+    plans_visible_to,
+    rhythm_results,
+    roster_outlook,
+    screenshot_duties_of,
+)
 
 PAGE_SIZE = 25
+RHYTHM_STRIP = 8
+LATEST_UPDATES = 5
 GET_OR_POST = ["GET", "HEAD", "POST"]
 
 # The unit's chef is found by walking up the tree (accounts.queries.chef_of): reading the
@@ -85,7 +98,11 @@ CONFIRM_QUESTIONS = {
 
 def get_visible_channel(request, pk: int) -> Channel:
     """The channel, if the user may read it; otherwise 404 (another unit's channel does not exist)."""
-    channel = Channel.objects.select_related(*UNIT_CHAIN, "owner", "screenshot_responsible").filter(pk=pk).first()
+    channel = (
+        Channel.objects.select_related(*UNIT_CHAIN, "owner", "screenshot_responsible", "feed_state")
+        .filter(pk=pk)
+        .first()
+    )
     if channel is None or not rules.can_view_channel(request.user, channel):
         raise Http404
     return channel
@@ -141,6 +158,43 @@ def inventory_state(channel: Channel, today: datetime.date) -> dict:
     return {"last": last, "due": due, "overdue": due is not None and due < today}
 
 
+def rhythm_cell(check: RhythmCheck) -> dict:
+    """One period of the update-rhythm strip: its name ("v. 47", "november 2026"), in machine
+    form for <time>, the count against the requirement, and the result in words, so that the
+    colour is never the only sign (WCAG 1.4.1)."""
+    if check.period == FrequencyPeriod.WEEK:
+        year, week, _weekday = check.starts_on.isocalendar()
+        period, machine = _("w. %(week)d") % {"week": week}, f"{year}-W{week:02d}"
+    else:
+        period, machine = date_format(check.starts_on, "F Y"), check.starts_on.strftime("%Y-%m")
+    if check.met:
+        result = _("met")
+    elif check.missed_in_row > 1:
+        result = _("missed, %(count)d in a row") % {"count": check.missed_in_row}
+    else:
+        result = _("missed")
+    return {"check": check, "period": period, "datetime": machine, "result": result}
+
+
+def upkeep_context(user, channel: Channel, plan_in_force: Plan | None, today: datetime.date) -> dict:
+    """The scheduled-work parts of the channel's page: the rhythm the plan in force requires,
+    the last eight checked periods (oldest first, as a strip reads), the latest updates, the
+    feed's state and the half-yearly screenshot duties. Three queries, whatever their sizes;
+    the feed state came with the channel."""
+    feed = getattr(channel, "feed_state", None)
+    return {
+        "required_rhythm": plan_in_force.update_frequency_display if plan_in_force else "",
+        "rhythm_cells": [rhythm_cell(check) for check in reversed(rhythm_results(channel, limit=RHYTHM_STRIP))],
+        "latest_updates": list(channel.updates.select_related("logged_by")[:LATEST_UPDATES]),
+        "feed": feed,
+        # The reader has not yet read the address now set: its state is of the old one.
+        "feed_is_stale": feed is not None and feed.url != channel.feed_url,
+        "duties": screenshot_duties_of(channel, today),
+        "can_log_update": rules.can_log_update(user, channel),
+        "can_set_feed_url": rules.can_set_feed_url(user, channel),
+    }
+
+
 def chosen_next_week(today: datetime.date) -> tuple[int, int]:
     year, week, _weekday = (today + datetime.timedelta(weeks=1)).isocalendar()
     return year, week
@@ -185,7 +239,8 @@ def channel_detail(request, pk):
 
 def detail_context(request, channel: Channel) -> dict:
     """Everything on the channel's page, in a number of queries that does not grow with the
-    number of plans, agreements, roster weeks, screenshots, removals or closure requests."""
+    number of plans, agreements, roster weeks, screenshots, removals, closure requests,
+    updates, rhythm checks or screenshot duties."""
     user = request.user
     today = timezone.localdate()
     can_manage = rules.can_manage_channel(user, channel)
@@ -252,6 +307,7 @@ def detail_context(request, channel: Channel) -> dict:
         and channel.status in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD)
         and rules.can_request_closure(user, channel),
         "today": today,
+        **upkeep_context(user, channel, in_force, today),
     }
 
 
