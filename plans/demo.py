@@ -133,6 +133,7 @@ def seed(context: dict) -> None:
     if not Plan.objects.filter(series=approved.series, version_number=2).exists():
         revise(approved.pk, actor=maja)
     seed_channels(context)
+    seed_upkeep(context)
 
 
 def _approved(name, author, content, chef, ka, kd):
@@ -249,3 +250,88 @@ def seed_channels(context: dict) -> None:
         closure_transition(closure.pk, Action.SUBMIT, actor=chef)
         closure_transition(closure.pk, Action.APPROVE, actor=ka)
         closure_transition(closure.pk, Action.APPROVE, actor=kd, comment="Kanalen avvecklas.")
+
+
+# Updates logged by hand in each of the ten weeks before this one, oldest first, for the two
+# demo channels whose plans require two a week: Länsbiblioteket misses a week, then two in a row
+# (the chef is told), then last week; Musik i Uppland misses the last two weeks.
+DEMO_WEEKLY_UPDATES = {
+    "Länsbiblioteket Uppsala": [2, 3, 2, 1, 2, 0, 1, 2, 2, 1],
+    "Musik i Uppland på Facebook": [2, 2, 2, 2, 3, 2, 2, 2, 0, 0],
+}
+DEMO_NOTES = [
+    "Veckans boktips",
+    "Programpuff: författarkväll på Stadsbiblioteket",
+    "Bakom kulisserna",
+    "Påminnelse om anmälan",
+]
+# The demo channels have been in use for this long: long enough for the ten weeks of updates
+# and for the screenshot duty of the half year to be overdue.
+DEMO_IN_USE_WEEKS = 12
+
+
+def seed_upkeep(context: dict) -> None:
+    """What the scheduled jobs would have found by now: ten weeks of updates with missed weeks,
+    the weekly checks of them (run for each past Monday in turn, as the schedule would have),
+    an overdue screenshot duty, and the notifications all of these send the demo users.
+
+    Idempotent: the updates are logged only for a channel without any logged by hand, the
+    activation is moved back only once, and the jobs write each row and notification once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .domain import duties, rhythm
+    from .domain.updates import log_update
+    from .enums import ChannelStatus, UpdateSource
+    from .models import Channel, ChannelUpdate, ScreenshotDuty
+
+    today = timezone.localdate()
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    weeks = len(next(iter(DEMO_WEEKLY_UPDATES.values())))
+    for name, counts in DEMO_WEEKLY_UPDATES.items():
+        channel = Plan.objects.get(channel_name=name, version_number=1).channel
+        channel = Channel.objects.select_related("unit", "owner").get(pk=channel.pk)
+        if channel.status != ChannelStatus.AKTIV:
+            continue
+        _in_use_since(channel, today - datetime.timedelta(weeks=DEMO_IN_USE_WEEKS))
+        if ChannelUpdate.objects.filter(channel=channel, source=UpdateSource.MANUAL).exists():
+            continue
+        for weeks_ago, count in zip(range(weeks, 0, -1), counts, strict=True):
+            monday = this_monday - datetime.timedelta(weeks=weeks_ago)
+            for i in range(count):
+                log_update(
+                    channel,
+                    channel.owner,
+                    published_on=monday + datetime.timedelta(days=(1, 3, 4)[i]),
+                    link=f"{channel.url}/posts/{weeks_ago}{i}" if channel.url and i == 0 else "",
+                    note=DEMO_NOTES[(weeks_ago + i) % len(DEMO_NOTES)],
+                )
+
+    for weeks_ago in range(weeks - 1, -1, -1):
+        rhythm.run_weekly_check(today=this_monday - datetime.timedelta(weeks=weeks_ago))
+
+    # In the first 30 days of a half year no duty of it can be overdue yet: the one of the half
+    # year before, judged on its last day, shows what an overdue duty looks like instead.
+    year, half = today.year, 1 if today.month <= 6 else 2
+    period_start, _period_end = ScreenshotDuty.bounds(year, half)
+    if today < period_start + datetime.timedelta(days=30):
+        duties.run_screenshot_duties(today=period_start - datetime.timedelta(days=1))
+    duties.run_screenshot_duties(today=today)
+
+
+def _in_use_since(channel, day) -> None:
+    """Move the demo channel's activation back to `day` (09:00), if it was activated later:
+    seeding activates the channels today, and a channel in use since today has no past weeks to
+    check. Saved with update_fields, so the history tells who (nobody: the demo) and why."""
+    import datetime
+
+    from django.utils import timezone
+
+    since = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)), timezone.get_default_timezone())
+    if channel.activated_at is not None and channel.activated_at <= since:
+        return
+    channel.activated_at = since
+    channel.status_changed_at = since
+    channel._change_reason = "Demodata: kanalen har använts i tolv veckor"
+    channel.save(update_fields=["activated_at", "status_changed_at"])
