@@ -233,3 +233,55 @@ def training_overview(user: User, today: datetime.date) -> list[TrainingState]:
         soon = valid and until <= today + datetime.timedelta(days=TRAINING_WARNING_DAYS)
         states.append(TrainingState(person, until, valid, soon))
     return states
+
+
+# --- Scheduled work: update rhythm and screenshot duties ---
+# These imports stay here, not at the top, while the top of the module belongs to other work in
+# progress; they can move up with the others at any time.
+from django.db.models import Exists, OuterRef  # noqa: E402
+
+from .models import RhythmCheck, Screenshot, ScreenshotDuty  # noqa: E402
+
+RHYTHM_RESULTS_SHOWN = 8
+SCREENSHOT_ESCALATION_DAYS = 30
+
+
+def rhythm_results(channel: Channel, limit: int = RHYTHM_RESULTS_SHOWN) -> list[RhythmCheck]:
+    """The channel's latest update-rhythm checks, newest period first (one query)."""
+    return list(RhythmCheck.objects.filter(channel=channel).order_by("-starts_on", "-pk")[:limit])
+
+
+def screenshot_escalates_on(starts_on: datetime.date) -> datetime.date:
+    """The day the chef is told of a screenshot duty still unfulfilled: 30 days after it began."""
+    return starts_on + datetime.timedelta(days=SCREENSHOT_ESCALATION_DAYS)
+
+
+def screenshot_taken_within(channel, first_day, last_day) -> Exists:
+    """Whether a screenshot record of `channel` was taken in [`first_day`, `last_day`]: the
+    fulfilment of a duty. Each argument may be a value or an OuterRef, so the same rule serves
+    the channel page (per duty) and the daily job (per channel)."""
+    return Exists(Screenshot.objects.filter(channel=channel, taken_on__gte=first_day, taken_on__lte=last_day))
+
+
+@dataclass(frozen=True)
+class DutyState:
+    """A screenshot duty as the channel page shows it; fulfilment and overdue are computed."""
+
+    duty: ScreenshotDuty
+    fulfilled: bool
+    overdue: bool
+    escalates_on: datetime.date
+
+
+def screenshot_duties_of(channel: Channel, today: datetime.date) -> list[DutyState]:
+    """Every screenshot duty of the channel, newest half year first, each with whether a
+    screenshot taken within its half year fulfils it and whether it is overdue (unfulfilled
+    and `today` on or after the day the chef is told). One query."""
+    fulfilled = screenshot_taken_within(OuterRef("channel"), OuterRef("period_start"), OuterRef("period_end"))
+    duties = ScreenshotDuty.objects.filter(channel=channel).annotate(fulfilled=fulfilled).order_by("-period_start")
+    states = []
+    for duty in duties:
+        escalates_on = screenshot_escalates_on(duty.starts_on)
+        overdue = not duty.fulfilled and today >= escalates_on
+        states.append(DutyState(duty, duty.fulfilled, overdue, escalates_on))
+    return states

@@ -1,7 +1,186 @@
-"""The half-yearly screenshot duty (stub: being written)."""
+"""The half-yearly screenshot duty: each active channel needs at least one screenshot record
+per half year (H1 January–June, H2 July–December).
+
+Run daily by `plans.tasks.screenshot_duties` (so also on 1 January and 1 July), and by hand
+with `manage.py run_job screenshot_duties --date …`. It opens the current half year's duty of
+every active channel that has none, reminds the screenshot responsible of every duty not yet
+fulfilled, and tells the chef once 30 days have passed since the duty began.
+
+Fulfilment and "overdue" are computed (plans.queries), never stored. Duties are unique per
+channel and half year and every notification has a key, so a second run changes nothing.
+"""
 
 import datetime
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.queries import chefs_by_unit
+from notifications.domain import Notice, notify_many
+
+from ..enums import ChannelStatus
+from ..models import Channel, ScreenshotDuty
+from ..queries import screenshot_escalates_on, screenshot_taken_within
+
+BATCH = 500
+
+
+def half_of(day: datetime.date) -> int:
+    return 1 if day.month <= 6 else 2
+
+
+def _channels(year: int, half: int, period_start: datetime.date, period_end: datetime.date):
+    """Active channels, each with the start of its duty for the half year (None: no duty yet)
+    and whether a screenshot taken within the half year fulfils it: one query per batch."""
+    duty = ScreenshotDuty.objects.filter(channel=OuterRef("pk"), year=year, half=half)
+    return (
+        Channel.objects.filter(status=ChannelStatus.AKTIV)
+        .annotate(
+            duty_starts_on=Subquery(duty.values("starts_on")[:1]),
+            fulfilled=screenshot_taken_within(OuterRef("pk"), period_start, period_end),
+        )
+        .select_related("unit", "owner", "screenshot_responsible")
+        # Only what the job and its notices read: a batch is 500 rows of four tables.
+        .only(
+            "platform",
+            "name",
+            "activated_at",
+            "unit__name",
+            "owner__email",
+            "owner__is_active",
+            "screenshot_responsible__email",
+            "screenshot_responsible__is_active",
+        )
+        .order_by("pk")
+    )
+
 
 def run_screenshot_duties(*, today: datetime.date) -> dict:
-    raise NotImplementedError
+    """Open, remind and escalate the screenshot duties of the half year that `today` is in.
+
+    Every active channel without a duty for the half year gets one, beginning on the first
+    day of the half year or on the day the channel became active, if later (a channel that
+    became active after `today` is left for a later run). For every duty that no screenshot
+    of the half year fulfils: a reminder to the screenshot responsible (or else the owner,
+    or else the chef), and from 30 days after the duty began, word to the chef.
+
+    Works in batches of BATCH channels with the same number of queries per batch, whatever
+    its size (on SQLite, Django splits an insert of more than 999 values into several
+    statements, so a full batch there takes a few more). Returns counts: channels,
+    duties created, unfulfilled duties, overdue duties, and notifications created.
+    """
+    year, half = today.year, half_of(today)
+    period_start, period_end = ScreenshotDuty.bounds(year, half)
+    chefs = chefs_by_unit()
+    totals = {"channels": 0, "created": 0, "unfulfilled": 0, "overdue": 0, "notified": 0}
+    channels = _channels(year, half, period_start, period_end)
+    last_pk = 0
+    while True:
+        batch = list(channels.filter(pk__gt=last_pk)[:BATCH])
+        if not batch:
+            break
+        with transaction.atomic():
+            result = _handle_batch(batch, today, year, half, chefs)
+        for name, value in result.items():
+            totals[name] += value
+        if len(batch) < BATCH:
+            break
+        last_pk = batch[-1].pk
+    return totals
+
+
+def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: int, chefs: dict) -> dict:
+    period_start, period_end = ScreenshotDuty.bounds(year, half)
+    new = []
+    open_duties = []
+    for channel in batch:
+        starts_on = channel.duty_starts_on
+        if starts_on is None:
+            activated_on = (
+                timezone.localdate(channel.activated_at, timezone.get_default_timezone())
+                if channel.activated_at
+                else period_start
+            )
+            starts_on = max(period_start, activated_on)
+            if starts_on > today:
+                continue
+            new.append(
+                ScreenshotDuty(
+                    channel=channel,
+                    year=year,
+                    half=half,
+                    period_start=period_start,
+                    period_end=period_end,
+                    starts_on=starts_on,
+                )
+            )
+        if not channel.fulfilled:
+            open_duties.append((channel, starts_on))
+    ScreenshotDuty.objects.bulk_create(new, ignore_conflicts=True)
+    overdue = [(channel, starts) for channel, starts in open_duties if today >= screenshot_escalates_on(starts)]
+    notified = notify_many(_notices(open_duties, overdue, year, half, chefs))
+    return {
+        "channels": len(batch),
+        "created": len(new),
+        "unfulfilled": len(open_duties),
+        "overdue": len(overdue),
+        "notified": notified,
+    }
+
+
+def _active(person):
+    return person if person is not None and person.is_active else None
+
+
+def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict) -> list[Notice]:
+    overdue_channels = {channel.pk for channel, _starts_on in overdue}
+    notices = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for channel, starts_on in open_duties:
+            chef = chefs.get(channel.unit_id)
+            escalate = channel.pk in overdue_channels and chef is not None
+            responsible = _active(channel.screenshot_responsible) or _active(channel.owner) or chef
+            facts = {
+                "channel": str(channel),
+                "unit": str(channel.unit),
+                "half": f"H{half} {year}",
+                "starts_on": starts_on.isoformat(),
+                "escalates_on": screenshot_escalates_on(starts_on).isoformat(),
+            }
+            url = channel.get_absolute_url()
+            # The chef who stands in for a missing responsible is told once, by the escalation.
+            if responsible is not None and not (escalate and responsible.pk == chef.pk):
+                notices.append(
+                    Notice(
+                        recipient=responsible,
+                        kind="screenshot_due",
+                        key=f"screenshot_due:{channel.pk}:{year}H{half}:{responsible.pk}",
+                        subject=_("Screenshot needed for %(half)s: %(channel)s") % facts,
+                        body=_(
+                            "%(channel)s needs at least one screenshot record for the archive in %(half)s. "
+                            "Record one on the channel's page; if none is recorded by %(escalates_on)s, "
+                            "the manager is told."
+                        )
+                        % facts,
+                        url=url,
+                    )
+                )
+            if escalate:
+                notices.append(
+                    Notice(
+                        recipient=chef,
+                        kind="screenshot_overdue",
+                        key=f"screenshot_overdue:{channel.pk}:{year}H{half}:{chef.pk}",
+                        subject=_("Screenshot overdue for %(half)s: %(channel)s") % facts,
+                        body=_(
+                            "%(channel)s (%(unit)s) has no screenshot record for %(half)s. The duty began on "
+                            "%(starts_on)s and has not been fulfilled within 30 days."
+                        )
+                        % facts,
+                        url=url,
+                    )
+                )
+    return notices
