@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Course, UnitKind
@@ -12,7 +12,7 @@ from accounts.models import Absence, Unit, User
 from accounts.queries import readable_units
 
 from .enums import EDITABLE, PENDING, ChannelStatus, PlanStatus
-from .models import Channel, Plan, RosterWeek
+from .models import Channel, Plan, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty
 from .rules import is_overseer
 
 
@@ -238,9 +238,7 @@ def training_overview(user: User, today: datetime.date) -> list[TrainingState]:
 # --- Scheduled work: update rhythm and screenshot duties ---
 # These imports stay here, not at the top, while the top of the module belongs to other work in
 # progress; they can move up with the others at any time.
-from django.db.models import Exists, OuterRef  # noqa: E402
 
-from .models import RhythmCheck, Screenshot, ScreenshotDuty  # noqa: E402
 
 RHYTHM_RESULTS_SHOWN = 8
 SCREENSHOT_ESCALATION_DAYS = 30

@@ -32,6 +32,6 @@ __all__ = [
     "RosterWeek",
     "Screenshot",
     "ScreenshotDuty",
-    "SignedPlan",
     "ScreenshotFile",
+    "SignedPlan",
 ]
