@@ -236,9 +236,6 @@ def training_overview(user: User, today: datetime.date) -> list[TrainingState]:
 
 
 # --- Scheduled work: update rhythm and screenshot duties ---
-# These imports stay here, not at the top, while the top of the module belongs to other work in
-# progress; they can move up with the others at any time.
-
 
 RHYTHM_RESULTS_SHOWN = 8
 SCREENSHOT_ESCALATION_DAYS = 30
