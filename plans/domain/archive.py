@@ -34,6 +34,8 @@ def _outcome(action: str) -> str:
         Action.RETURN: _("Returned for changes"),
         Action.REJECT: _("Rejected"),
     }.get(action, str(Action(action).label))
+
+
 # A rendering claim older than this belongs to a worker that died (the task's hard limit is 90 s).
 STALE_RENDER_CLAIM = timedelta(minutes=5)
 
