@@ -118,3 +118,23 @@ def test_find_by_fingerprint_matches_content_fingerprint_in_any_case(org):
     assert archive.find_by_fingerprint(f"  {signed.snapshot_sha256.upper()} ") == signed
     assert archive.find_by_fingerprint("0" * 64) is None
     assert archive.find_by_fingerprint("abc") is None
+
+
+def test_render_stores_the_pdf_once_and_a_second_run_changes_nothing(org):
+    signed = SignedPlan.objects.get(plan=approved_plan(org))
+
+    first = archive.render(signed.pk)
+    stored = SignedPlan.objects.get(pk=signed.pk)
+    second = archive.render(signed.pk)
+
+    again = SignedPlan.objects.get(pk=signed.pk)
+    assert (first, second) == (True, False)
+    assert bytes(stored.pdf).startswith(b"%PDF-")
+    assert stored.pdf_sha256 == hashlib.sha256(bytes(stored.pdf)).hexdigest()
+    assert (bytes(again.pdf), again.pdf_sha256, again.rendered_at) == (
+        bytes(stored.pdf),
+        stored.pdf_sha256,
+        stored.rendered_at,
+    )
+    assert stored.digitally_signed is False
+    assert archive.unrendered() == []

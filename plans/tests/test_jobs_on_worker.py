@@ -15,9 +15,9 @@ from plans import tasks
 from plans.domain.channels import appoint
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.models import Channel, Plan, RhythmCheck, ScreenshotDuty
+from plans.models import Channel, Plan, RhythmCheck, ScreenshotDuty, SignedPlan
 
-from .channel_factories import active_channel, trained
+from .channel_factories import active_channel, approved_plan, trained
 from .factories import complete_plan
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -101,3 +101,13 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
     assert set(first_mail.values()) == {1}
     assert len(first_mail) == with_email.count()
     assert "Traceback" not in celery_worker.log()
+
+
+def test_final_approval_renders_the_signed_pdf_on_the_worker(org, celery_worker, redis_server):
+    plan = approved_plan(org)
+
+    assert wait_for_idle_broker(redis_server.url, timeout=120), celery_worker.log()
+    signed = SignedPlan.objects.get(plan=plan)
+    assert bytes(signed.pdf).startswith(b"%PDF-"), (signed.render_error, celery_worker.log())
+    assert signed.render_attempts == 1
+    assert "plans.tasks.render_signed_plan" in celery_worker.log()
