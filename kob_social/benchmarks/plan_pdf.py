@@ -77,7 +77,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             "id": 42,
             "series": "7f1c2b9e-0d4a-4c55-9a61-3d2f0e8b7c10",
             "version": 2,
-            "diarienummer": "KOB 2026/0137",
+            "diarienummer": "KOB-2026-0137",
             "status": "Godkänd",
         },
         "fields": [
@@ -161,7 +161,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
         "decisions": [
             {
                 "step": "Chef",
-                "outcome": "Godkänn",
+                "outcome": "Godkänd",
                 "name": "Erik Nyström",
                 "title": "verksamhetschef",
                 "role": "Chef",
@@ -171,7 +171,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             },
             {
                 "step": "Kommunikationsansvarig",
-                "outcome": "Återsänd",
+                "outcome": "Återsänd för ändringar",
                 "name": "Sara Öberg",
                 "title": "kommunikationsansvarig",
                 "role": "Kommunikationsansvarig",
@@ -181,7 +181,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             },
             {
                 "step": "Chef",
-                "outcome": "Godkänn",
+                "outcome": "Godkänd",
                 "name": "Erik Nyström",
                 "title": "verksamhetschef",
                 "role": "Chef",
@@ -191,7 +191,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             },
             {
                 "step": "Kommunikationsansvarig",
-                "outcome": "Godkänn",
+                "outcome": "Godkänd",
                 "name": "Sara Öberg",
                 "title": "kommunikationsansvarig",
                 "role": "Kommunikationsansvarig",
@@ -201,7 +201,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             },
             {
                 "step": "Kulturdirektör",
-                "outcome": "Godkänn",
+                "outcome": "Godkänd",
                 "name": "Anders Ekholm",
                 "title": "kulturdirektör",
                 "role": "Kulturdirektör",
@@ -219,7 +219,7 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
             "title": "verksamhetschef",
         },
         "director_decision": {
-            "outcome": "Godkänn",
+            "outcome": "Godkänd",
             "at": "2026-10-14 16:20",
             "comment": "Godkänns. Utvärdera målen efter ett år.",
             "role": "Kulturdirektör",
