@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, inbox, plan_pages
+from .views import archive, editing, inbox, plan_pages
 
 app_name = "plans"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/redigera/", editing.plan_edit, name="edit"),
     path("<int:pk>/atgard/", plan_pages.plan_action, name="action"),
     path("<int:pk>/revidera/", plan_pages.plan_revise, name="revise"),
+    path("<int:pk>/pdf/", archive.plan_pdf, name="pdf"),
+    path("<int:pk>/forhandsgranska.pdf", archive.plan_preview, name="preview"),
+    path("verifiera/", archive.verify, name="verify"),
 ]
 
 # The start page (the inbox) lives at the site root; see kob_social/urls.py.

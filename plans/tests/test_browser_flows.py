@@ -21,6 +21,7 @@ from plans.domain.transitions import transition
 from plans.enums import Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
 from plans.models import Decision, Plan
 
+from .archive_factories import approved_plan, approved_revision, store_pdf
 from .factories import complete_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -311,3 +312,65 @@ def test_every_form_control_has_a_label_and_goals_are_added_with_the_keyboard(li
     expect(page.locator("#id_goals-TOTAL_FORMS")).to_have_value("3")
     assert dangling_aria_references(page) == []
     assert_accessible(page)
+
+
+# --- 4. Verifying a plan PDF ----------------------------------------------------------------------
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until `selector` has the focus: it is reachable with the keyboard alone."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("(element) => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} was not reached with Tab")
+
+
+def test_a_stored_plan_pdf_is_verified_with_the_keyboard_only(live_server, page, org, settings, tmp_path):
+    settings.PDF_SIGNING_CERTIFICATE = ""
+    stored = store_pdf(approved_plan(org))
+    newer = approved_revision(stored.plan, org)
+    copy = tmp_path / "handlingsplan.pdf"
+    copy.write_bytes(bytes(stored.pdf))
+    with translation.override("sv"):
+        recognised = translation.gettext("The document is a stored, decided action plan")
+
+    # From the menu to the verify page.
+    sign_in(page, live_server, "medarbetare")
+    tab_to(page, f".site-nav a[href='{reverse('plans:verify')}']")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url(live_server, "plans:verify"))
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('main input, main select, main textarea')]
+            .filter((el) => el.type !== 'hidden' && el.labels.length === 0).map((el) => el.name)"""
+    )
+    assert unlabelled == []
+    assert_accessible(page)
+
+    # A mistyped fingerprint is refused at its field; what was typed stays.
+    tab_to(page, "#id_fingerprint")
+    page.keyboard.type("abc123")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_fingerprint_error")).to_be_visible()
+    expect(page.locator("#id_fingerprint")).to_have_value("abc123")
+    expect(page.locator("#id_fingerprint")).to_have_attribute(
+        "aria-describedby", "id_fingerprint_helptext id_fingerprint_error"
+    )
+    assert dangling_aria_references(page) == []
+    assert_accessible(page)
+
+    # The stored PDF, chosen and sent with the keyboard: recognised, and superseded by version 2,
+    # which is linked.
+    tab_to(page, "#id_document")
+    # Choosing in the system's file dialog is the browser's own business, outside the page.
+    page.locator("#id_document").set_input_files(copy)
+    tab_to(page, "form[enctype='multipart/form-data'] button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#verify-result-heading")).to_have_text(recognised)
+    expect(page.locator("#verify-result")).to_contain_text(stored.plan.diarienummer)
+    assert_accessible(page)
+    tab_to(page, f"#verify-result a[href='{reverse('plans:detail', args=[newer.pk])}']")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(url(live_server, "plans:detail", newer.pk))

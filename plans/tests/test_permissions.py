@@ -16,8 +16,9 @@ from notifications.domain import notify
 from notifications.models import Notification
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
-from plans.models import Decision, DiarieCounter, Goal, Plan
+from plans.models import Decision, DiarieCounter, Goal, Plan, SignedPlan
 
+from .archive_factories import store_pdf
 from .factories import complete_plan
 
 ROLES = ("anonymous", "medarbetare", "medarbetare2", "chef", "chef2", "kommunikator", "direktor", "admin")
@@ -67,6 +68,20 @@ EXPECTED = {
     ("notifications:open", "POST"): (302, 405, 405, 405, 405, 405, 405, 405),
     ("notifications:mark_read", "GET"): (302, 405, 405, 405, 405, 405, 405, 405),
     ("notifications:mark_read", "POST"): (302, 302, 302, 302, 302, 302, 302, 302),
+    # The signed PDF needs what the plan's page needs. Only a decided version has one; a plan
+    # not decided yet has the (unstored) draft preview instead.
+    ("pdf:approved", "GET"):      (302, 200, 404, 200, 404, 200, 200, 200),
+    ("pdf:approved", "POST"):     (302, 405, 405, 405, 405, 405, 405, 405),
+    ("pdf:draft", "GET"):         (302, 404, 404, 404, 404, 404, 404, 404),
+    ("pdf:pending", "GET"):       (302, 404, 404, 404, 404, 404, 404, 404),
+    ("preview:draft", "GET"):     (302, 200, 404, 200, 404, 200, 200, 200),
+    ("preview:draft", "POST"):    (302, 405, 405, 405, 405, 405, 405, 405),
+    ("preview:pending", "GET"):   (302, 200, 404, 200, 404, 200, 200, 200),
+    ("preview:approved", "GET"):  (302, 404, 404, 404, 404, 404, 404, 404),
+    # Everyone signed in may ask whether a document is a decided plan (a stranger to the plan
+    # learns the fact and the diarienummer, not the content).
+    ("verify", "GET"):            (302, 200, 200, 200, 200, 200, 200, 200),
+    ("verify", "POST"):           (302, 200, 200, 200, 200, 200, 200, 200),
 }
 # fmt: on
 
@@ -87,8 +102,10 @@ def _cases():
 
 
 @pytest.fixture
-def world(org):
-    """The org, the three plans of the table, and one unread notice for every person."""
+def world(org, settings):
+    """The org, the three plans of the table (the approved one with its PDF stored, unsigned),
+    and one unread notice for every person."""
+    settings.PDF_SIGNING_CERTIFICATE = ""
     draft = complete_plan(org.medarbetare)
     pending = complete_plan(org.medarbetare, channel_name="Väntande kanal")
     transition(pending.pk, Action.SUBMIT, actor=org.medarbetare)
@@ -97,6 +114,7 @@ def world(org):
     transition(approved.pk, Action.APPROVE, actor=org.chef)
     transition(approved.pk, Action.APPROVE, actor=org.kommunikator)
     transition(approved.pk, Action.APPROVE, actor=org.direktor)
+    store_pdf(approved)
     people = {role: getattr(org, role) for role in ROLES[1:]}
     notices = {
         role: notify(recipient=person, kind="test", key=f"test:{role}", subject="Testnotis", body="Text", url="/")
@@ -135,6 +153,11 @@ def _request(world, endpoint: str) -> tuple[str, dict]:
         return reverse("plans:revise", args=[plan.pk]), {}
     if name == "goal_row":
         return reverse("plans:goal_row") + "?goals-TOTAL_FORMS=1", {}
+    if name in ("pdf", "preview"):
+        return reverse(f"plans:{name}", args=[plan.pk]), {}
+    if name == "verify":
+        stored = world.plans["approved"].signed
+        return reverse("plans:verify"), {"check": "fingeravtryck", "fingerprint": stored.pdf_sha256}
     if name == "notifications" and which == "open":
         return reverse("notifications:open", args=[world.notice.pk]), {}
     if name == "notifications":
@@ -152,6 +175,7 @@ def snapshot() -> dict:
         "plan_history": Plan.history.model.objects.count(),
         "notifications": list(Notification.objects.order_by("pk").values("pk", "read_at")),
         "diarie_counters": list(DiarieCounter.objects.order_by("year").values()),
+        "signed_plans": list(SignedPlan.objects.order_by("pk").values()),
     }
 
 
@@ -161,9 +185,10 @@ def test_expected_table_covers_every_plan_url_and_action():
     names = {pattern.name for pattern in urlpatterns}
     covered = {endpoint.partition(":")[0] for endpoint, _ in EXPECTED}
 
-    assert names == {"list", "create", "goal_row", "detail", "edit", "action", "revise"}
+    assert names == {"list", "create", "goal_row", "detail", "edit", "action", "revise", "pdf", "preview", "verify"}
     assert set(ACTIONS.values()) == set(Action)
     pages = {"home", "list", "create", "detail", "edit", "action", "revise", "goal_row", "notifications"}
+    pages |= {"pdf", "preview", "verify"}
     assert covered == pages | set(ACTIONS)
 
 

@@ -10,6 +10,7 @@ from plans.domain.drafts import revise
 from plans.domain.transitions import transition
 from plans.enums import Action
 
+from .archive_factories import approve, store_pdf
 from .factories import GOAL, complete_plan
 
 # Every count includes six queries of the frame: the session, the user and the user's role
@@ -25,6 +26,10 @@ LIST_QUERIES = 10
 # joined), the goals, the other people, the guardian check of change_plan (user and group
 # permissions, two queries, cached for the page), and the unread badge.
 DETAIL_QUERIES = 16
+# An approved version's page: the same, less the guardian check (an approved plan is not
+# editable, so change_plan is never asked), plus its signed record (without the PDF's bytes)
+# for the PDF section.
+APPROVED_DETAIL_QUERIES = 15
 
 
 def fill_chef_inbox(org, n: int) -> None:
@@ -94,3 +99,34 @@ def test_plan_page_query_count_same_for_one_and_three_goals_decisions_versions(
     assert response.status_code == 200
     context = response.context
     assert [len(context["goals"]), len(context["decisions"]), len(context["versions"])] == [n, n, n]
+
+
+def approved_plan_with_history(org, n: int):
+    """Version `n` of a plan with `n` goals, approved with its PDF stored after being returned
+    `n - 1` times (so `n + 2` decisions), after `n - 1` approved versions."""
+    plan = complete_plan(org.medarbetare, goals=[{**GOAL, "description": f"Mål {i}"} for i in range(n)])
+    for _ in range(n - 1):
+        plan = revise(approve(plan, org).pk, actor=org.medarbetare)
+    for _ in range(n - 1):
+        transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+        transition(plan.pk, Action.RETURN, actor=org.chef, comment="Komplettera.")
+    plan = approve(plan, org)
+    store_pdf(plan)
+    return plan
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_approved_plan_page_query_count_same_for_one_and_three_goals_decisions_versions(
+    client, org, settings, django_assert_num_queries, n
+):
+    settings.PDF_SIGNING_CERTIFICATE = ""
+    plan = approved_plan_with_history(org, n)
+    client.force_login(org.medarbetare)
+
+    with django_assert_num_queries(APPROVED_DETAIL_QUERIES):
+        response = client.get(reverse("plans:detail", args=[plan.pk]))
+
+    assert response.status_code == 200
+    context = response.context
+    assert [len(context["goals"]), len(context["decisions"]), len(context["versions"])] == [n, n + 2, n]
+    assert response.content.decode().count(f'href="{reverse("plans:pdf", args=[plan.pk])}"') == 1
