@@ -26,8 +26,14 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint switches Pillow to load truncated images, for the whole process. Our
+# documents contain no user images, and the upload checks (plans.uploads) must refuse
+# truncated ones, so the process-wide default is put back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
@@ -85,6 +85,8 @@ def _reencoded_image(raw: bytes, extension: str) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # A library imported elsewhere in the process may have relaxed this (WeasyPrint does).
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             with Image.open(io.BytesIO(raw)) as image:
                 width, height = image.size
                 if width * height > max_pixels:

@@ -253,7 +253,8 @@ def find_by_fingerprint(value: str) -> SignedPlan | None:
     value = value.strip().lower()
     if len(value) != 64:
         return None
-    return SignedPlan.objects.filter(Q(pdf_sha256=value) | Q(snapshot_sha256=value)).select_related("plan").first()
+    matches = SignedPlan.objects.filter(Q(pdf_sha256=value) | Q(snapshot_sha256=value))
+    return matches.select_related("plan").defer("pdf", "snapshot").first()
 
 
 def render_missing() -> dict:

@@ -285,7 +285,7 @@ def test_delete_update_of_channel_being_closed_not_allowed(people):
 
 
 @pytest.mark.parametrize("person", ["medarbetare", "chef", "kommunikator", "direktor", "admin"])
-def test_set_feed_url_by_owner_chef_or_overseer_saved_in_history(org, channel, person):
+def test_set_feed_url_by_owner_chef_or_overseer_saved_in_history(org, channel, person, english):
     actor = getattr(org, person)
     before = channel_row(channel)
 

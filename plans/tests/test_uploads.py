@@ -92,6 +92,15 @@ def test_a_truncated_image_is_refused():
     assert refused(png_bytes()[:60], "trasig.png") == "Bilden kunde inte läsas. Spara den igen som PNG eller JPEG."
 
 
+def test_a_truncated_image_is_refused_even_after_a_library_relaxed_pillow():
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does to the whole process
+
+    assert refused(png_bytes()[:60], "trasig.png") == "Bilden kunde inte läsas. Spara den igen som PNG eller JPEG."
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_a_pdf_with_javascript_is_refused():
     pdf = b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF\n"
 
