@@ -31,6 +31,7 @@ def navigation(request):
     items += [
         (reverse("channel_register:absences"), _("Absences"), "absences"),
         (reverse("notifications:list"), _("Notifications"), "notifications"),
+        (reverse("plans:verify"), _("Verify a PDF"), "verify"),
     ]
     if user.is_staff:
         items.append((reverse("admin:index"), _("Administration"), "admin"))

@@ -229,6 +229,15 @@ def test_verify_anonymous_redirected_to_login(client, method):
     assert (response.status_code, response["Location"]) == (302, login_url(url))
 
 
+def test_verify_page_is_the_one_current_item_of_the_main_menu(client, org):
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse("plans:verify"))
+
+    current = [item for item in response.context["nav_items"] if item["current"]]
+    assert [item["url"] for item in current] == [reverse("plans:verify")]
+
+
 def test_verify_page_every_field_labelled_and_both_forms_carry_csrf(client, org):
     client.force_login(org.medarbetare2)
 
