@@ -18,6 +18,7 @@ from .models import (
     RosterWeek,
     Screenshot,
     ScreenshotFile,
+    SignedPlan,
 )
 
 
@@ -98,3 +99,14 @@ class RemovalEntryAdmin(ReadOnlyAdmin):
 
 for model in (ChecklistTick, Agreement, RosterWeek, InventoryConfirmation, Screenshot, ScreenshotFile, DiarieCounter):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(SignedPlan)
+class SignedPlanAdmin(ReadOnlyAdmin):
+    """The frozen records; a PDF that failed to render shows its error here (filter: not rendered)."""
+
+    list_display = ("plan", "frozen_at", "rendered_at", "digitally_signed", "render_attempts", "render_error")
+    list_filter = (("rendered_at", admin.EmptyFieldListFilter), "digitally_signed")
+    search_fields = ("plan__diarienummer", "snapshot_sha256", "pdf_sha256")
+    list_select_related = ("plan",)
+    exclude = ("pdf",)

@@ -138,3 +138,17 @@ def test_render_stores_the_pdf_once_and_a_second_run_changes_nothing(org):
     )
     assert stored.digitally_signed is False
     assert archive.unrendered() == []
+
+
+def test_admin_lists_a_signed_plan_that_failed_to_render_with_its_error(client, org):
+    signed = SignedPlan.objects.get(plan=approved_plan(org))
+    archive.claim_render(signed.pk)
+    archive.release(signed.pk, "ImproperlyConfigured: PDF_SIGNING_CERTIFICATE saknas")
+    client.force_login(org.admin)
+
+    listing = client.get("/admin/plans/signedplan/?rendered_at__isnull=True")
+    change = client.post(f"/admin/plans/signedplan/{signed.pk}/change/", {})
+
+    assert listing.status_code == 200
+    assert "PDF_SIGNING_CERTIFICATE saknas" in listing.content.decode()
+    assert change.status_code == 403
