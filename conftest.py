@@ -12,6 +12,7 @@ from kob_social.testing.services import (
     database_url_for,
     services_required,
 )
+from kob_social.testing.smtp import SmtpSink
 
 # Django's live server runs in a thread beside Playwright's sync API, which Django would
 # otherwise refuse as "async unsafe".
@@ -73,6 +74,15 @@ def _point_celery_at(broker_url: str, transport_options: dict) -> None:
     app.conf.broker_transport_options = transport_options
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def smtp_sink():
+    """A throwaway SMTP server on its own port (kob_social.testing.smtp); point the worker at
+    it with `worker_env` {"EMAIL_URL": smtp_sink.url}."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

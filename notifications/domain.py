@@ -144,10 +144,13 @@ def _queue_after_commit(notification_ids: list[int]) -> None:
     transaction.on_commit(queue)
 
 
+def _stale_claim(now) -> Q:
+    """Rows claimed by a worker that has not finished within NOTIFICATION_STALE_CLAIM_SECONDS."""
+    return Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim())
+
+
 def _claimable(now) -> Q:
-    return Q(email_status=EmailStatus.PENDING) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim()
-    )
+    return Q(email_status=EmailStatus.PENDING) | _stale_claim(now)
 
 
 def claim_for_email(notification_id: int) -> bool:
@@ -211,7 +214,7 @@ def emails_due(now) -> list[int]:
     due = Notification.objects.filter(
         Q(email_status=EmailStatus.PENDING, email_next_attempt_at__lte=now)
         | Q(email_status=EmailStatus.PENDING, email_next_attempt_at__isnull=True)
-        | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - stale_claim())
+        | _stale_claim(now)
     )
     return list(due.order_by("pk").values_list("pk", flat=True)[:5000])
 

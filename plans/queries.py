@@ -153,7 +153,7 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
     rows = {
         (row.iso_year, row.iso_week): row
         for row in RosterWeek.objects.filter(channel=channel)
-        .filter(_week_keys_q(keys))
+        .filter(week_keys_q(keys))
         .select_related("primary", "backup")
     }
     people = {person.pk for row in rows.values() for person in (row.primary, row.backup) if person}
@@ -181,7 +181,8 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
     return outlook
 
 
-def _week_keys_q(keys) -> Q:
+def week_keys_q(keys) -> Q:
+    """Roster rows of any of these (ISO year, ISO week) pairs."""
     query = Q(pk__in=[])
     for year, week in keys:
         query |= Q(iso_year=year, iso_week=week)

@@ -1,6 +1,5 @@
 """The demo periodic task through a real Redis and a real worker (not eager mode)."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,17 +8,9 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.tasks import purge_expired_sessions
+from kob_social.testing.waiting import wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_purge_expired_sessions_runs_on_a_real_worker(celery_worker):
@@ -31,6 +22,8 @@ def test_purge_expired_sessions_runs_on_a_real_worker(celery_worker):
 
     purge_expired_sessions.delay()
 
-    assert wait_until(lambda: not Session.objects.filter(session_key=expired.session_key).exists()), celery_worker.log()
+    assert wait_until(lambda: not Session.objects.filter(session_key=expired.session_key).exists(), timeout=30), (
+        celery_worker.log()
+    )
     assert list(Session.objects.values_list("session_key", flat=True)) == [alive.session_key]
     assert "accounts.tasks.purge_expired_sessions" in celery_worker.log()

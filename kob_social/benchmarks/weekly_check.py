@@ -12,12 +12,12 @@ import datetime
 import random
 import time
 import uuid
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from plans.domain.rhythm import local_midnight
 
 from . import Measurement
 
@@ -100,10 +100,6 @@ def build(channels: int, updates: int, monday: datetime.date, seed: int = 1) -> 
         if batch:
             cursor.executemany(sql, batch)
     return ids
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), ZoneInfo(settings.TIME_ZONE))
 
 
 def floor(monday: datetime.date) -> float:

@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 
 from accounts.tests.factories import make_user
-from kob_social.testing.smtp import SmtpSink
 from kob_social.testing.waiting import wait_for_idle_broker, wait_until
 from notifications.domain import notify
 from notifications.enums import EmailStatus
@@ -20,13 +19,6 @@ from notifications.tasks import resend_due_emails, send_notification_email
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 STALE_CLAIM_SECONDS = 2
-
-
-@pytest.fixture
-def smtp_sink():
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

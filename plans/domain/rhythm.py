@@ -48,11 +48,11 @@ class Period:
 
     @property
     def start(self) -> datetime.datetime:
-        return _local_midnight(self.starts_on)
+        return local_midnight(self.starts_on)
 
     @property
     def end(self) -> datetime.datetime:
-        return _local_midnight(self.ends_on + datetime.timedelta(days=1))
+        return local_midnight(self.ends_on + datetime.timedelta(days=1))
 
     def label(self) -> str:
         """ "vecka 47 2026" or "november 2026" (in the active language)."""
@@ -62,7 +62,8 @@ class Period:
         return f"{MONTHS[self.starts_on.month]} {self.starts_on.year}"
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of `day` in Europe/Stockholm (settings.TIME_ZONE), as an aware datetime."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
 
 

@@ -29,7 +29,7 @@ from notifications.domain import Notice, notify_many
 from .. import rules
 from ..enums import PENDING, STEP_ROLE, ChannelStatus, Step
 from ..models import Channel, ClosureRequest, Plan, RosterWeek
-from ..queries import TRAINING_WARNING_DAYS, inventory_due
+from ..queries import TRAINING_WARNING_DAYS, inventory_due, week_keys_q
 
 WAITING_REMINDER_DAYS = 7
 """A plan or closure request that has waited at one step for more than this many days
@@ -137,10 +137,7 @@ def roster_gaps(
     workdays = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     workdays = [day for day in workdays if day.weekday() < 5]
     weeks = sorted({day.isocalendar()[:2] for day in workdays})
-    week_q = Q(pk__in=[])
-    for year, week in weeks:
-        week_q |= Q(iso_year=year, iso_week=week)
-    rows = RosterWeek.objects.filter(week_q, channel__in=channels)
+    rows = RosterWeek.objects.filter(week_keys_q(weeks), channel__in=channels)
     monitors: dict[tuple[int, int, int], tuple[int, ...]] = {
         (channel_id, year, week): tuple(pk for pk in (primary_id, backup_id) if pk is not None)
         for channel_id, year, week, primary_id, backup_id in rows.values_list(

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kob_social.testing.smtp import SmtpSink
 from kob_social.testing.waiting import wait_for_idle_broker
 from notifications.enums import EmailStatus
 from notifications.models import Notification
@@ -21,13 +20,6 @@ from .channel_factories import active_channel, approved_plan, trained
 from .factories import complete_plan
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp_sink():
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
