@@ -33,6 +33,7 @@ test: install lint migrations-check pytest pytest-postgres
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,6 +1,16 @@
+"""Forms of the accounts app: sign-in, and the people pages (trainings and absences) with who
+may be chosen in them; the person fields the other apps' forms use."""
+
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from .enums import AbsenceKind, Course
+from .models import User
+from .queries import people_in_scope, readable_units
 
 
 class LoginForm(AuthenticationForm):
@@ -16,3 +26,144 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.unit})" if obj.unit_id else obj.get_full_name()
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+DATE_WIDGET = {"type": "date"}
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+
+
+def people_allowed(user: User, rule: Callable[[User, User], bool], candidates: Iterable[User]) -> list[User]:
+    """The candidates for whom `rule(user, person)` holds, asking the rule once per group.
+
+    The people rules (rules.can_register_training_for, rules.can_register_absence_for) depend
+    only on the person's unit and on whether the person is `user`: asking once per
+    (unit, self) pair keeps a page for a large unit at a handful of queries instead of
+    resolving the chef of a unit once per person. The domain functions ask the rule again
+    for the one person actually chosen.
+    """
+    verdicts: dict[tuple[int | None, bool], bool] = {}
+    allowed = []
+    for person in candidates:
+        key = (person.unit_id, person.pk == user.pk)
+        if key not in verdicts:
+            verdicts[key] = rule(user, person)
+        if verdicts[key]:
+            allowed.append(person)
+    return allowed
+
+
+def training_candidates(user: User) -> QuerySet[User]:
+    """Whose training `user` might register: everyone whose training they follow."""
+    return people_in_scope(user)
+
+
+def absence_candidates(user: User) -> QuerySet[User]:
+    """Whose absences `user` might register: themselves and the members of the units they read.
+
+    Not people_in_scope: for overseers that is everyone, while their right to register
+    absences for others comes only from leading a unit, and a chef reads every unit they lead
+    (accounts.domain.sync_unit_access).
+    """
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk=user.pk) | Q(unit__in=readable_units(user).values("pk")))
+        .select_related("unit")
+        .order_by("full_name", "pk")
+    )
+
+
+def _people_queryset(people: list[User]) -> QuerySet[User]:
+    return User.objects.filter(pk__in=[person.pk for person in people]).select_related("unit").order_by("full_name")
+
+
+class TrainingFilterForm(forms.Form):
+    needs_action = forms.BooleanField(
+        label=_("Only those who need action"),
+        required=False,
+        help_text=_("People without valid training, and people whose training expires within 60 days."),
+    )
+
+
+class TrainingForm(forms.Form):
+    """A completed training. The rules and dates are checked again by domain.people."""
+
+    person = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+    course = forms.ChoiceField(label=_("Course"), choices=Course.choices, initial=Course.LEGAL_BASICS)
+    completed_on = forms.DateField(label=_("Completed on"), widget=date_input())
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leave empty for three years after the completion date."),
+    )
+
+    def __init__(self, *args, people: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _people_queryset(people)
+        self.fields["person"].empty_label = _("Choose a person")
+
+    def clean(self):
+        data = super().clean()
+        completed, until = data.get("completed_on"), data.get("valid_until")
+        if completed and until and until < completed:
+            self.add_error("valid_until", _("The training cannot expire before it was completed."))
+        return data
+
+
+class AbsenceForm(forms.Form):
+    """An absence period. The person field is there only for those who may choose someone else
+    (a chef); everyone else registers for themselves."""
+
+    person = PersonChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        help_text=_("You can register absences for yourself and for the people of the units you lead."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of absence"), choices=AbsenceKind.choices, initial=AbsenceKind.SEMESTER)
+    starts_on = forms.DateField(label=_("From (first day)"), widget=date_input())
+    ends_on = forms.DateField(
+        label=_("To (last day)"), widget=date_input(), help_text=_("The last day you are away, included.")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional, for example who stands in for you. Visible to your manager."),
+    )
+
+    def __init__(self, *args, user: User, people: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if any(person.pk != user.pk for person in people):
+            self.fields["person"].queryset = _people_queryset(people)
+            self.fields["person"].initial = user.pk
+            self.fields["person"].empty_label = None
+        else:
+            del self.fields["person"]
+
+    @property
+    def chooses_person(self) -> bool:
+        return "person" in self.fields
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data
+
+    def chosen_person(self) -> User:
+        return self.cleaned_data.get("person") or self.user

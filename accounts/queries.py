@@ -1,8 +1,10 @@
 """Reads about people and the organisation: who is chef of what, who holds which role."""
 
+import datetime
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from guardian.shortcuts import get_objects_for_user
 
 from .enums import Course, Role, UnitKind
@@ -91,7 +93,100 @@ def users_with_valid_training(on: date, course: Course = Course.LEGAL_BASICS) ->
 def readable_units(user: User) -> QuerySet[Unit]:
     """Units whose plans and channels `user` reads by the object permission `read_unit`
     (their own unit; for a chef also the units they lead). Overseer roles read more: see
-    plans.rules.is_overseer."""
+    is_overseer."""
     if not user.is_authenticated:
         return Unit.objects.none()
     return get_objects_for_user(user, "accounts.read_unit", klass=Unit, accept_global_perms=False, with_superuser=False)
+
+
+def is_overseer(user: User) -> bool:
+    """Reads everything: kommunikationsansvarig, kulturdirektör, systemadministratör."""
+    return user.is_authenticated and (
+        user.is_kommunikationsansvarig or user.is_kulturdirektor or user.is_systemadministrator or user.is_superuser
+    )
+
+
+# --- Legal training ---------------------------------------------------------------------------------
+
+TRAINING_WARNING_DAYS = 60
+"""Legal training that ends within this many days is warned about: on the trainings page and
+by the daily reminder (accounts.domain.reminders)."""
+
+
+def training_warning_horizon(today: datetime.date) -> datetime.date:
+    """The last day of validity that `today` warns about: training valid today that ends on or
+    before this day "expires soon". The one rule for it; the reminder filters by it."""
+    return today + datetime.timedelta(days=TRAINING_WARNING_DAYS)
+
+
+def expires_soon(valid_until: datetime.date | None, today: datetime.date) -> bool:
+    """Whether training valid on `today` until `valid_until` (None: open-ended) expires soon."""
+    return valid_until is not None and valid_until <= training_warning_horizon(today)
+
+
+@dataclass(frozen=True)
+class TrainingState:
+    person: User
+    valid_until: datetime.date | None
+    has_valid: bool
+    expires_soon: bool
+
+
+def people_in_scope(user: User) -> QuerySet[User]:
+    """Whose training a person follows: everyone for overseers, the units a chef leads."""
+    people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name")
+    if is_overseer(user):
+        return people
+    return people.filter(unit__in=readable_units(user).values("pk"))
+
+
+def training_overview(user: User, today: datetime.date) -> list[TrainingState]:
+    """Everyone in scope with their legal training: valid, expiring within 60 days, or missing."""
+    people = people_in_scope(user).annotate(
+        valid_until_max=Max(
+            "training_records__valid_until",
+            filter=Q(training_records__course=Course.LEGAL_BASICS, training_records__completed_on__lte=today),
+        ),
+        open_ended=Count(
+            "training_records",
+            filter=Q(
+                training_records__course=Course.LEGAL_BASICS,
+                training_records__completed_on__lte=today,
+                training_records__valid_until__isnull=True,
+            ),
+        ),
+    )
+    states = []
+    for person in people:
+        if person.open_ended:
+            states.append(TrainingState(person, None, True, False))
+            continue
+        until = person.valid_until_max
+        valid = until is not None and until >= today
+        soon = valid and expires_soon(until, today)
+        states.append(TrainingState(person, until, valid, soon))
+    return states
+
+
+def people_with_expiring_training(today: datetime.date) -> QuerySet[User]:
+    """Active people whose legal training (Course.LEGAL_BASICS) valid on `today` expires within
+    TRAINING_WARNING_DAYS, annotated with `expires` (the last day it is valid).
+
+    A person is left out when they hold an open-ended record valid today (nothing expires),
+    or any record that stays valid past `expires` (a renewal is registered). One query."""
+    dated_valid_today = TrainingRecord.objects.filter(
+        valid_training_q(today), user=OuterRef("pk"), valid_until__isnull=False
+    )
+    expires = Subquery(dated_valid_today.order_by("-valid_until").values("valid_until")[:1])
+    # An open-ended record (valid today or not yet), or a renewal registered ahead: no warning.
+    renewed = TrainingRecord.objects.filter(user=OuterRef("pk"), course=Course.LEGAL_BASICS).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("expires"))
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .annotate(expires=expires)
+        .filter(expires__lte=training_warning_horizon(today))
+        .exclude(Exists(renewed))
+        .select_related("unit")
+        .order_by("pk")
+    )

@@ -54,10 +54,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    # The project's apps, each importing only those below it (pyproject.toml's import-linter
+    # contracts): notifications, accounts → channel_register → plans → metrics → ops.
+    "notifications",
     "accounts",
+    "channel_register",
     "plans",
     "metrics",
-    "notifications",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "kob_social.navigation.navigation",
                 "notifications.context_processors.unread",
             ],
         },

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from channel_register.views import register
 from plans import urls as plans_urls
-from plans.views import register
 
 from . import views
 
@@ -15,7 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("planer/", include("plans.urls")),
-    path("kanalregister/", include("plans.channel_urls")),
+    path("kanalregister/", include("channel_register.urls")),
+    path("kanalregister/", include("plans.closure_urls")),
+    path("kanalregister/", include("accounts.people_urls")),
     # The public register of official channels: no login, no personal data.
     path("kanaler/", register.public_register, name="public_register"),
     path("kanaler.json", register.public_register_json, name="public_register_json"),

@@ -23,8 +23,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kob_social.jobs import queue
+
 from .enums import EmailStatus
 from .models import Notification
+
+# The task that sends a notification's e-mail (notifications.tasks), queued by name.
+SEND_EMAIL_TASK = "notifications.tasks.send_notification_email"
 
 logger = logging.getLogger(__name__)
 KEY_LENGTH = Notification._meta.get_field("key").max_length
@@ -131,17 +136,15 @@ def _queue_after_commit(notification_ids: list[int]) -> None:
     if not notification_ids:
         return
 
-    def queue():
-        from .tasks import send_notification_email
-
+    def queue_all():
         for notification_id in notification_ids:
             # A broker that is down must not undo the commit; `resend_due` sends it later.
             try:
-                send_notification_email.delay(notification_id=notification_id)
+                queue(SEND_EMAIL_TASK, notification_id=notification_id)
             except Exception:
                 logger.warning("Could not queue e-mail %s; resend_due will", notification_id, exc_info=True)
 
-    transaction.on_commit(queue)
+    transaction.on_commit(queue_all)
 
 
 def _stale_claim(now) -> Q:
@@ -222,11 +225,9 @@ def emails_due(now) -> list[int]:
 def resend_due(now=None) -> int:
     """Queue every e-mail in `emails_due`. Runs every few minutes; returns how many were queued.
     Queuing one twice is harmless (the claim decides)."""
-    from .tasks import send_notification_email
-
     ids = emails_due(now or timezone.now())
     for notification_id in ids:
-        send_notification_email.delay(notification_id=notification_id)
+        queue(SEND_EMAIL_TASK, notification_id=notification_id)
     return len(ids)
 
 

@@ -10,7 +10,7 @@ from .models import Notification
 
 @shared_task(
     bind=True,
-    name="notifications.tasks.send_notification_email",
+    name=domain.SEND_EMAIL_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=None,

@@ -1,36 +1,12 @@
-"""Admin pages. Decisions, the removal log and the chain's history are read-only here: they
-are written only by the domain functions, and the removal log is append-only by law."""
+"""Admin pages of the plans. Plans, decisions, closure requests and signed plans are read-only
+here: they are written only by the domain functions."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Agreement,
-    Channel,
-    ChecklistTick,
-    ClosureRequest,
-    Decision,
-    DiarieCounter,
-    Goal,
-    InventoryConfirmation,
-    Plan,
-    RemovalEntry,
-    RosterWeek,
-    Screenshot,
-    ScreenshotFile,
-    SignedPlan,
-)
+from channel_register.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import ClosureRequest, Decision, DiarieCounter, Goal, Plan, SignedPlan
 
 
 class GoalInline(admin.TabularInline):
@@ -72,15 +48,6 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_select_related = ("plan", "closure__channel", "decided_by")
 
 
-@admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "platform", "unit", "status", "owner")
-    list_filter = ("status", "platform", "unit")
-    search_fields = ("name", "url")
-    list_select_related = ("unit", "owner")
-    readonly_fields = ("status", "revision", "activated_at", "closed_at", "status_changed_at")
-
-
 @admin.register(ClosureRequest)
 class ClosureRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ("__str__", "status", "author", "submitted_at")
@@ -88,17 +55,7 @@ class ClosureRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_select_related = ("channel", "author")
 
 
-@admin.register(RemovalEntry)
-class RemovalEntryAdmin(ReadOnlyAdmin):
-    """The removal log is append-only: it is read here, never changed or deleted."""
-
-    list_display = ("channel", "removed_on", "category", "police_report", "diarienummer", "created_by")
-    list_filter = ("category", "police_report")
-    list_select_related = ("channel", "created_by")
-
-
-for model in (ChecklistTick, Agreement, RosterWeek, InventoryConfirmation, Screenshot, ScreenshotFile, DiarieCounter):
-    admin.site.register(model, ReadOnlyAdmin)
+admin.site.register(DiarieCounter, ReadOnlyAdmin)
 
 
 @admin.register(SignedPlan)

@@ -3,5 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
+    """Handlingsplaner and the decision chain: a plan and its versions, goals and decisions, the
+    chain shared by plans and closure requests (domain/chain.py: who may approve a step is
+    rules.decidable_step), diarienummer, the waiting-decision reminder and the signed PDF
+    (domain/archive.py, pdf.py, signing.py).
+
+    Above the channel register: plans import `channel_register`, never the reverse. What the
+    register needs to know of plans it asks through channel_register.hooks, connected here.
+    """
+
     name = "plans"
     verbose_name = _("Action plans")
+
+    def ready(self):
+        # circular: the link reads plans' queries, which need the app registry ready.
+        from channel_register import hooks
+
+        from .channel_link import LINK
+
+        hooks.connect(LINK)

@@ -1,13 +1,33 @@
 """Demo plans in different states, so that `make run` shows a living system. Idempotent: a
 plan is keyed by its channel name and version, and only created when missing."""
 
+import datetime
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
+from accounts.enums import AbsenceKind
+from accounts.models import Absence
+from channel_register.domain import duties, rhythm
+from channel_register.domain.channels import (
+    appoint,
+    assign_roster,
+    channel_transition,
+    confirm_agreement,
+    propose_agreement,
+    set_checklist_item,
+)
+from channel_register.domain.updates import log_update
+from channel_register.enums import ChannelAction, ChannelStatus, ChecklistItem, FrequencyPeriod, Platform, UpdateSource
+from channel_register.models import Agreement, Channel, ChannelUpdate, RosterWeek, ScreenshotDuty
+
+from .domain.closures import create_closure_request
+from .domain.closures import transition as closure_transition
 from .domain.drafts import create_draft, revise
 from .domain.transitions import transition
-from .enums import Action, FrequencyPeriod, Metric, Platform
-from .models import Plan
+from .enums import Action, Metric
+from .models import ClosureRequest, Plan
 
 
 def _content(unit, person, platform, name, url, **extra):
@@ -150,8 +170,6 @@ def _approved(name, author, content, chef, ka, kd):
 
 def _go_live(channel, chef, owner, screenshot_responsible, others=()):
     """Checklist, activation and people, each only if not done yet."""
-    from .domain.channels import appoint, channel_transition, set_checklist_item
-    from .enums import ChannelAction, ChannelStatus, ChecklistItem
 
     channel.refresh_from_db()
     if channel.status == ChannelStatus.PLANERAD:
@@ -167,18 +185,6 @@ def _go_live(channel, chef, owner, screenshot_responsible, others=()):
 def seed_channels(context: dict) -> None:
     """A realistic register: active channels with owners and agreements, a roster with a gap
     caused by an absence, and one channel being closed."""
-    import datetime
-
-    from django.utils import timezone
-
-    from accounts.enums import AbsenceKind
-    from accounts.models import Absence
-
-    from .domain.channels import assign_roster, confirm_agreement, propose_agreement
-    from .domain.closures import create_closure_request
-    from .domain.closures import transition as closure_transition
-    from .enums import ChannelStatus
-    from .models import Agreement, ClosureRequest, RosterWeek
 
     units, people = context["units"], context["people"]
     library, music = units["Länsbiblioteket"], units["Musik i Uppland"]
@@ -277,14 +283,6 @@ def seed_upkeep(context: dict) -> None:
 
     Idempotent: the updates are logged only for a channel without any logged by hand, the
     activation is moved back only once, and the jobs write each row and notification once."""
-    import datetime
-
-    from django.utils import timezone
-
-    from .domain import duties, rhythm
-    from .domain.updates import log_update
-    from .enums import ChannelStatus, UpdateSource
-    from .models import Channel, ChannelUpdate, ScreenshotDuty
 
     today = timezone.localdate()
     this_monday = today - datetime.timedelta(days=today.weekday())
@@ -324,9 +322,6 @@ def _in_use_since(channel, day) -> None:
     """Move the demo channel's activation back to `day` (09:00), if it was activated later:
     seeding activates the channels today, and a channel in use since today has no past weeks to
     check. Saved with update_fields, so the history tells who (nobody: the demo) and why."""
-    import datetime
-
-    from django.utils import timezone
 
     since = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)), timezone.get_default_timezone())
     if channel.activated_at is not None and channel.activated_at <= since:

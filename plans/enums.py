@@ -17,25 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 
 
-class Platform(models.TextChoices):
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    X = "x", "X"
-    YOUTUBE = "youtube", "YouTube"
-    LINKEDIN = "linkedin", "LinkedIn"
-    TIKTOK = "tiktok", "TikTok"
-    FLICKR = "flickr", "Flickr"
-    BLOG = "blogg", _("Blog")
-    MASTODON = "mastodon", "Mastodon"
-    BLUESKY = "bluesky", "Bluesky"
-    OTHER = "annat", _("Other")
-
-
-class FrequencyPeriod(models.TextChoices):
-    WEEK = "vecka", _("per week")
-    MONTH = "manad", _("per month")
-
-
 class Metric(models.TextChoices):
     """What a goal is measured in (the strategy's list of things that are easy to measure)."""
 
@@ -121,59 +102,3 @@ TRANSITIONS: dict[tuple[PlanStatus, Action], PlanStatus] = {
     **{(status, Action.REJECT): PlanStatus.AVSLAGEN for status in PENDING},
     (PlanStatus.GODKAND, Action.SUPERSEDE): PlanStatus.ERSATT,
 }
-
-
-class ChannelStatus(models.TextChoices):
-    """A channel's life: planerad → aktiv → (pausad) → avvecklas → avslutad."""
-
-    PLANERAD = "planerad", _("Planned")
-    AKTIV = "aktiv", _("Active")
-    PAUSAD = "pausad", _("Paused")
-    AVVECKLAS = "avvecklas", _("Being closed")
-    AVSLUTAD = "avslutad", _("Closed")
-
-
-class ChannelAction(models.TextChoices):
-    ACTIVATE = "aktivera", _("Activate")
-    PAUSE = "pausa", _("Pause")
-    RESUME = "ateruppta", _("Resume")
-    START_CLOSURE = "avveckla", _("Start closing")
-    CLOSE = "avsluta", _("Close")
-
-
-# Every allowed (channel status, action) → new status. START_CLOSURE happens only when a
-# closure request (avvecklingsbegäran) is approved through the decision chain.
-CHANNEL_TRANSITIONS: dict[tuple[ChannelStatus, ChannelAction], ChannelStatus] = {
-    (ChannelStatus.PLANERAD, ChannelAction.ACTIVATE): ChannelStatus.AKTIV,
-    (ChannelStatus.AKTIV, ChannelAction.PAUSE): ChannelStatus.PAUSAD,
-    (ChannelStatus.PAUSAD, ChannelAction.RESUME): ChannelStatus.AKTIV,
-    (ChannelStatus.AKTIV, ChannelAction.START_CLOSURE): ChannelStatus.AVVECKLAS,
-    (ChannelStatus.PAUSAD, ChannelAction.START_CLOSURE): ChannelStatus.AVVECKLAS,
-    (ChannelStatus.AVVECKLAS, ChannelAction.CLOSE): ChannelStatus.AVSLUTAD,
-}
-
-
-class ChecklistItem(models.TextChoices):
-    """The go-live checklist: all three must be ticked before a channel becomes active."""
-
-    LINKED_FROM_WEBSITE = "lankad", _("The channel is linked from the official website")
-    INFORMATION_SHOWN = "information", _("The channel shows who runs it and that posts may be public records")
-    ADMIN_ACCOUNTS_DOCUMENTED = (
-        "konton",
-        _("The admin accounts are documented in the unit's safe place (never passwords in this app)"),
-    )
-
-
-class RemovalCategory(models.TextChoices):
-    OFFENSIVE = "krankande", _("Offensive")
-    UNLAWFUL = "olagligt", _("Unlawful")
-    PERSONAL_DATA = "personuppgifter", _("Personal data")
-    ADVERTISING = "reklam", _("Advertising")
-    OTHER = "annat", _("Other")
-
-
-class UpdateSource(models.TextChoices):
-    """Where a logged update of a channel came from."""
-
-    MANUAL = "manuell", _("Logged by hand")
-    FEED = "flode", _("Read from the feed")

@@ -5,12 +5,14 @@ from django.db import models
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PeopleChoiceField, PersonChoiceField
 from accounts.models import Unit, User
 from accounts.queries import readable_units, unit_and_descendant_ids
+from channel_register.enums import Platform
 
 from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS
-from .enums import Action, Platform
-from .models import Goal, Plan
+from .enums import Action, PlanStatus
+from .models import ClosureRequest, Goal, Plan
 
 # The form's sections, in the order of the strategy's template; the template renders these.
 SECTIONS = [
@@ -55,16 +57,6 @@ HELP_TEXTS = {
         "The channel must say who runs it, how to contact you, and that posts may be public records."
     ),
 }
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.unit})" if obj.unit_id else obj.get_full_name()
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name()
 
 
 def _formfield(model_field, **kwargs):
@@ -209,9 +201,58 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        from .enums import PlanStatus
 
         self.fields["unit"].queryset = units
         self.fields["unit"].empty_label = _("All units")
         self.fields["status"].choices = [("", _("All statuses")), *PlanStatus.choices]
         self.fields["platform"].choices = [("", _("All platforms")), *Platform.choices]
+
+
+# --- Closure requests -----------------------------------------------------------------------------
+
+
+CLOSURE_HELP = {
+    "reason": _("What does not work: reach, resources, the platform, the purpose?"),
+    "measures_tried": _("What has been done to make the channel work before deciding to close it?"),
+    "visitor_figures": _("Followers, visits and reach over the last year, and how they have developed."),
+    "followers_notice": _("How and when are the followers told, and where are they pointed instead?"),
+    "account_fate": _(
+        "Is the account deleted, or kept with a notice? A final screenshot record is needed before closing."
+    ),
+}
+
+
+class ClosureForm(forms.ModelForm):
+    """The analysis; saving a draft needs nothing, submitting needs every field (domain)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ClosureRequest
+        fields = ClosureRequest.ANALYSIS_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ClosureRequest.ANALYSIS_FIELDS}
+        help_texts = CLOSURE_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+
+    def analysis(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in ClosureRequest.ANALYSIS_FIELDS}
+
+
+class ClosureDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (a.value, a.label) for a in (Action.APPROVE, Action.RETURN, Action.REJECT, Action.WITHDRAW, Action.SUBMIT)
+        ]
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return or reject the request."),
+        max_length=4000,
+    )

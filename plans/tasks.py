@@ -1,74 +1,25 @@
-"""Celery tasks of the plans app: thin wrappers around the domain functions of the scheduled
-jobs (declared in kob_social/schedules.py). Each takes keyword-only arguments, loads what it
-needs and calls one domain function; all of them are safe to run twice."""
-
-import datetime
+"""Celery tasks of the plans app: thin wrappers around the domain functions of the reminder of
+waiting decisions and of the signed PDF (the periodic ones declared in kob_social/schedules.py).
+Each takes keyword-only arguments, loads what it needs and calls one domain function; all of
+them are safe to run twice."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.utils import timezone
 
-from .domain import archive, duties, feeds, rhythm, sweeps
-from .models import Channel, SignedPlan
+from kob_social.jobs import RELIABLE, job_day
 
-RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
-
-
-def _day(on: str | None) -> datetime.date:
-    """The day a job runs for: the given ISO date (run_job, tests) or today in Europe/Stockholm."""
-    return datetime.date.fromisoformat(on) if on else timezone.localdate()
-
-
-@shared_task(name="plans.tasks.weekly_rhythm_check", **RELIABLE)
-def weekly_rhythm_check(*, on: str | None = None) -> dict:
-    return rhythm.run_weekly_check(today=_day(on))
-
-
-@shared_task(name="plans.tasks.screenshot_duties", **RELIABLE)
-def screenshot_duties(*, on: str | None = None) -> dict:
-    return duties.run_screenshot_duties(today=_day(on))
-
-
-@shared_task(name="plans.tasks.read_feeds", **RELIABLE)
-def read_feeds() -> int:
-    """Fan out: one task per feed, so that a slow or broken feed holds up nobody else."""
-    channel_ids = list(feeds.channels_with_feeds().values_list("pk", flat=True))
-    for channel_id in channel_ids:
-        read_feed.delay(channel_id=channel_id)
-    return len(channel_ids)
-
-
-@shared_task(name="plans.tasks.read_feed", **RELIABLE)
-def read_feed(*, channel_id: int) -> int:
-    channel = Channel.objects.filter(pk=channel_id).first()
-    if channel is None:
-        return 0
-    return feeds.read_channel_feed(channel).new_entries
+from .domain import archive, reminders
+from .models import SignedPlan
 
 
 @shared_task(name="plans.tasks.remind_waiting_approvals", **RELIABLE)
 def remind_waiting_approvals(*, on: str | None = None) -> dict:
-    return sweeps.remind_waiting_approvals(today=_day(on))
-
-
-@shared_task(name="plans.tasks.warn_roster_gaps", **RELIABLE)
-def warn_roster_gaps(*, on: str | None = None) -> dict:
-    return sweeps.warn_roster_gaps(today=_day(on))
-
-
-@shared_task(name="plans.tasks.warn_expiring_trainings", **RELIABLE)
-def warn_expiring_trainings(*, on: str | None = None) -> dict:
-    return sweeps.warn_expiring_trainings(today=_day(on))
-
-
-@shared_task(name="plans.tasks.remind_overdue_inventories", **RELIABLE)
-def remind_overdue_inventories(*, on: str | None = None) -> dict:
-    return sweeps.remind_overdue_inventories(today=_day(on))
+    return reminders.remind_waiting_approvals(today=job_day(on))
 
 
 @shared_task(
     bind=True,
-    name="plans.tasks.render_signed_plan",
+    name=archive.RENDER_TASK,
     soft_time_limit=60,
     time_limit=90,
     max_retries=5,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -105,7 +106,6 @@ class PostgresCluster:
 
 
 def _user_exists(name: str) -> bool:
-    import pwd
 
     try:
         pwd.getpwnam(name)

@@ -2,6 +2,8 @@
 
 import time
 
+import redis
+
 
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
@@ -15,7 +17,6 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.1) -> bool:
 def broker_idle(redis_url: str) -> bool:
     """No task waiting in the queue and none delivered but unacknowledged (running, or held
     for a retry's countdown) on the Redis broker."""
-    import redis
 
     client = redis.Redis.from_url(redis_url)
     return client.llen("celery") == 0 and client.zcard("unacked_index") == 0

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kob_social.jobs import queue
 
 from ..enums import Action, Step
 from ..models import Decision, Plan, SignedPlan
@@ -38,6 +39,9 @@ def _outcome(action: str) -> str:
 
 # A rendering claim older than this belongs to a worker that died (the task's hard limit is 90 s).
 STALE_RENDER_CLAIM = timedelta(minutes=5)
+
+# The task that renders a signed plan (plans.tasks), queued by name after the approval commits.
+RENDER_TASK = "plans.tasks.render_signed_plan"
 
 
 def canonical(snapshot: dict) -> bytes:
@@ -182,9 +186,7 @@ def freeze(plan: Plan, now: datetime.datetime) -> SignedPlan:
     signed = SignedPlan.objects.create(
         plan=plan, snapshot=snapshot, snapshot_sha256=fingerprint(snapshot), frozen_at=now
     )
-    from ..tasks import render_signed_plan
-
-    transaction.on_commit(lambda: render_signed_plan.delay(signed_plan_id=signed.pk))
+    transaction.on_commit(lambda: queue(RENDER_TASK, signed_plan_id=signed.pk))
     return signed
 
 
@@ -201,6 +203,7 @@ def claim_render(signed_plan_id: int) -> bool:
 
 def render(signed_plan_id: int) -> bool:
     """Render, sign if configured, and store the PDF once. True when this call stored it."""
+    # Lazy: WeasyPrint and pyHanko take a second to import; only the process that renders pays.
     from ..pdf import render_plan_pdf
     from ..signing import sign_pdf
 
@@ -242,6 +245,7 @@ def unrendered() -> list[int]:
 
 def preview(plan: Plan) -> bytes:
     """A draft or pending plan as a PDF marked "UTKAST – ej beslutad"; never stored."""
+    # Lazy: WeasyPrint takes a second to import; only the process that renders pays.
     from ..pdf import render_plan_pdf
 
     snapshot = build_snapshot(plan)

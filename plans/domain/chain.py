@@ -15,19 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
 from accounts.queries import chef_of
+from kob_social.concurrency import claim_revision
+from kob_social.errors import Conflict, Incomplete, NotAllowed
 
 from .. import rules
 from ..enums import COMMENT_REQUIRED, DECISIONS, STEP_ROLE, TRANSITIONS, Action, PlanStatus, Step
 from ..models import Decision
 from .diarienummer import next_diarienummer
-from .errors import Conflict, Incomplete, NotAllowed
 
 
 @dataclass(frozen=True)
@@ -133,14 +133,7 @@ def _role_at(step: Step, actor: User) -> Role:
 
 def claim(document) -> str:
     """Compare-and-set: bump the revision only if nobody changed the row since we read it."""
-    claimed = (
-        type(document)
-        .objects.filter(pk=document.pk, status=document.status, revision=document.revision)
-        .update(revision=F("revision") + 1)
-    )
-    if claimed != 1:
-        raise Conflict()
-    document.revision += 1
+    claim_revision(document, status=document.status)
     return document.status
 
 

@@ -3,17 +3,19 @@ as plans (domain.chain). Approval sets the channel to avvecklas; it becomes avsl
 after a final screenshot record (domain.channels.channel_transition with CLOSE)."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from channel_register.domain.channels import channel_transition
+from channel_register.enums import ChannelAction, ChannelStatus
+from channel_register.models import Channel
+from kob_social.concurrency import claim_revision
+from kob_social.errors import Conflict, NotAllowed
 
 from .. import rules
-from ..enums import Action, ChannelAction, ChannelStatus
-from ..models import Channel, ClosureRequest
+from ..enums import Action
+from ..models import ClosureRequest
 from . import chain, notices
-from .channels import channel_transition
-from .errors import Conflict, NotAllowed
 
 
 def closure_errors(closure: ClosureRequest) -> dict[str, list[str]]:
@@ -72,14 +74,9 @@ def save_closure_request(closure_id: int, *, actor: User, expected_revision: int
         closure = ClosureRequest.objects.get(pk=closure_id)
         if not rules.can_edit_closure(actor, closure):
             raise NotAllowed(_("Only the author can edit the request, while it is a draft or returned."))
-        claimed = ClosureRequest.objects.filter(pk=closure.pk, revision=expected_revision).update(
-            revision=F("revision") + 1
-        )
-        if claimed != 1:
-            raise Conflict()
+        claim_revision(closure, revision=expected_revision)
         for field in ClosureRequest.ANALYSIS_FIELDS:
             setattr(closure, field, (analysis.get(field) or "").strip())
-        closure.revision = expected_revision + 1
         closure._history_user = actor
         closure.save(update_fields=[*ClosureRequest.ANALYSIS_FIELDS, "revision", "updated_at"])
     return closure

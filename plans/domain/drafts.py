@@ -1,18 +1,18 @@
 """Writing a plan: create a draft, save it (refusing a stale form), and revise an approved plan."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit, User
+from channel_register.domain.channels import create_planned_channel
+from kob_social.concurrency import claim_revision
+from kob_social.errors import Conflict, NotAllowed
 
 from .. import rules
 from ..enums import EDITABLE, PlanStatus
 from ..models import Goal, Plan
 from ..queries import open_version_exists
-from .channels import create_planned_channel
-from .errors import Conflict, NotAllowed
 
 # The fields a person writes; everything else belongs to the workflow.
 CONTENT_FIELDS = [
@@ -48,7 +48,9 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
     with transaction.atomic():
         plan = Plan(author=author, **{field: content.get(field) for field in CONTENT_FIELDS if field in content})
         _blank_to_empty(plan)
-        plan.channel = create_planned_channel(plan)
+        plan.channel = create_planned_channel(
+            platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+        )
         plan._history_user = author
         plan.save()
         plan.other_people.set(other_people)
@@ -72,21 +74,19 @@ def save_draft(
         new_unit = content.get("unit", plan.unit)
         if new_unit.pk != plan.unit_id and not rules.can_create_plan_for(actor, new_unit):
             raise NotAllowed(_("You can only write plans for your own unit."))
-        claimed = Plan.objects.filter(pk=plan.pk, revision=expected_revision, status__in=EDITABLE).update(
-            revision=F("revision") + 1
+        claim_revision(
+            plan,
+            revision=expected_revision,
+            status__in=EDITABLE,
+            message=_(
+                "Someone else saved this plan while you were editing it, so your changes were not saved. "
+                "Your text is still in the form: copy what you need, then reload the plan."
+            ),
         )
-        if claimed != 1:
-            raise Conflict(
-                _(
-                    "Someone else saved this plan while you were editing it, so your changes were not saved. "
-                    "Your text is still in the form: copy what you need, then reload the plan."
-                )
-            )
         for field in CONTENT_FIELDS:
             if field in content:
                 setattr(plan, field, content[field])
         _blank_to_empty(plan)
-        plan.revision = expected_revision + 1
         plan._history_user = actor
         plan.save(update_fields=[*CONTENT_FIELDS, "revision", "updated_at"])
         plan.other_people.set(other_people)

@@ -1,12 +1,12 @@
 """The plan's transitions: the decision chain (domain.chain) with the plan's own rules."""
 
 from accounts.models import User
+from channel_register.domain.channels import describe_channel
 
 from .. import rules
 from ..enums import Action, PlanStatus
 from ..models import Plan
 from . import archive, chain, notices
-from .channels import describe_channel_from_plan
 from .validation import submission_errors
 
 
@@ -21,7 +21,15 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
     for previous in Plan.objects.filter(series=plan.series, status=PlanStatus.GODKAND).exclude(pk=plan.pk):
         chain.claim(previous)
         chain.apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
-    describe_channel_from_plan(plan)
+    if plan.channel_id is not None:
+        describe_channel(
+            plan.channel_id,
+            platform=plan.platform,
+            name=plan.channel_name,
+            url=plan.channel_url,
+            unit=plan.unit,
+            actor=actor,
+        )
     archive.freeze(plan, now)
 
 

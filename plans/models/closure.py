@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from channel_register.models import Channel
 
 from ..enums import PlanStatus
 from .chain import ChainStateMixin
-from .channel import Channel
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -57,4 +57,4 @@ class ClosureRequest(ChainStateMixin, models.Model):
         return _("Closure of %(channel)s") % {"channel": self.channel}
 
     def get_absolute_url(self):
-        return reverse("channel_register:closure_detail", args=[self.pk])
+        return reverse("closures:detail", args=[self.pk])

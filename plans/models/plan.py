@@ -15,8 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from accounts.enums import Role
 from accounts.models import Unit
+from channel_register.enums import FrequencyPeriod, Platform
 
-from ..enums import Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+from ..enums import Action, Metric, PlanStatus, Step
 from .chain import ChainStateMixin
 
 PERSON = settings.AUTH_USER_MODEL
@@ -95,7 +96,7 @@ class Plan(ChainStateMixin, models.Model):
 
     # --- Workflow ---
     channel = models.ForeignKey(
-        "plans.Channel",
+        "channel_register.Channel",
         verbose_name=_("channel"),
         null=True,
         blank=True,

@@ -6,8 +6,9 @@ from decimal import Decimal
 import factory
 
 from accounts.tests.factories import UserFactory
+from channel_register.enums import FrequencyPeriod, Platform
 from plans.domain.drafts import create_draft
-from plans.enums import FrequencyPeriod, Metric, Platform
+from plans.enums import Metric
 from plans.models import Goal, Plan
 
 

@@ -5,13 +5,13 @@ import hashlib
 import pytest
 from django.db.models import Q
 
+from channel_register.tests.channel_factories import approved_plan
 from plans.domain import archive
 from plans.domain.drafts import revise, save_draft
 from plans.domain.transitions import transition
 from plans.enums import Action
 from plans.models import SignedPlan
 
-from .channel_factories import approved_plan
 from .factories import GOAL, complete_plan
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
+from channel_register.enums import FrequencyPeriod, Platform
 from plans.domain.transitions import transition
-from plans.enums import Action, FrequencyPeriod, Metric, PlanStatus, Platform, Step
+from plans.enums import Action, Metric, PlanStatus, Step
 from plans.models import Decision, Plan
 
 from .archive_factories import approved_plan, approved_revision, store_pdf

@@ -17,14 +17,10 @@ from django.utils import timezone, translation
 
 from accounts.enums import Role
 from accounts.tests.factories import make_user
-from notifications.models import Notification
-from plans.domain import closures
-from plans.domain.channels import appoint, channel_transition, record_screenshot
-from plans.domain.errors import Conflict, Incomplete, NotAllowed
-from plans.enums import Action, ChannelAction, ChannelStatus, PlanStatus
-from plans.models import Channel, ClosureRequest, Decision, Screenshot
-
-from .channel_factories import (
+from channel_register.domain.channels import appoint, channel_transition, record_screenshot
+from channel_register.enums import ChannelAction, ChannelStatus
+from channel_register.models import Channel, Screenshot
+from channel_register.tests.channel_factories import (
     ANALYSIS,
     CHAIN_APPROVAL,
     active_channel,
@@ -35,6 +31,11 @@ from .channel_factories import (
     submitted_closure,
     trained,
 )
+from kob_social.errors import Conflict, Incomplete, NotAllowed
+from notifications.models import Notification
+from plans.domain import closures
+from plans.enums import Action, PlanStatus
+from plans.models import ClosureRequest, Decision
 
 pytestmark = pytest.mark.django_db
 

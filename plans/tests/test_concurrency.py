@@ -19,9 +19,9 @@ from django.db import connection
 from accounts.enums import Role
 from accounts.models import User
 from accounts.tests.factories import make_user
+from kob_social.errors import Conflict, NotAllowed
 from notifications.models import Notification
 from plans.domain.drafts import revise, save_draft
-from plans.domain.errors import Conflict, NotAllowed
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
 from plans.models import Decision, Plan

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kob_social.errors import Incomplete
 from plans.domain.diarienummer import next_diarienummer
 from plans.domain.drafts import revise
-from plans.domain.errors import Incomplete
 from plans.domain.transitions import transition
 from plans.enums import Action
 from plans.models import DiarieCounter, Plan

@@ -8,13 +8,14 @@ import pytest
 from accounts.enums import Role
 from accounts.models import User
 from accounts.tests.factories import make_user
+from channel_register.enums import FrequencyPeriod, Platform
 from kob_social.celery import app as celery_app
+from kob_social.errors import Conflict, NotAllowed
 from notifications.models import Notification
 from plans.domain import notices
 from plans.domain.drafts import create_draft, revise, save_draft
-from plans.domain.errors import Conflict, NotAllowed
 from plans.domain.transitions import transition
-from plans.enums import Action, FrequencyPeriod, Metric, PlanStatus, Platform
+from plans.enums import Action, Metric, PlanStatus
 from plans.models import Decision, Goal, Plan
 
 from .factories import GOAL, complete_plan, plan_content

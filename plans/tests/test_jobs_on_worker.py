@@ -7,16 +7,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts import tasks as accounts_tasks
+from channel_register import tasks as register_tasks
+from channel_register.domain.channels import appoint
+from channel_register.models import Channel, RhythmCheck, ScreenshotDuty
+from channel_register.tests.channel_factories import active_channel, approved_plan, trained
 from kob_social.testing.waiting import wait_for_idle_broker
 from notifications.enums import EmailStatus
 from notifications.models import Notification
 from plans import tasks
-from plans.domain.channels import appoint
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.models import Channel, Plan, RhythmCheck, ScreenshotDuty, SignedPlan
+from plans.models import Plan, SignedPlan
 
-from .channel_factories import active_channel, approved_plan, trained
 from .factories import complete_plan
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -28,13 +31,13 @@ def worker_env(smtp_sink):
 
 
 def run_every_job(monday, later_monday, day):
-    tasks.weekly_rhythm_check.delay(on=monday.isoformat())
-    tasks.weekly_rhythm_check.delay(on=later_monday.isoformat())
-    tasks.screenshot_duties.delay(on=day.isoformat())
+    register_tasks.weekly_rhythm_check.delay(on=monday.isoformat())
+    register_tasks.weekly_rhythm_check.delay(on=later_monday.isoformat())
+    register_tasks.screenshot_duties.delay(on=day.isoformat())
     tasks.remind_waiting_approvals.delay(on=day.isoformat())
-    tasks.warn_roster_gaps.delay(on=day.isoformat())
-    tasks.warn_expiring_trainings.delay(on=day.isoformat())
-    tasks.remind_overdue_inventories.delay(on=day.isoformat())
+    register_tasks.warn_roster_gaps.delay(on=day.isoformat())
+    accounts_tasks.warn_expiring_trainings.delay(on=day.isoformat())
+    register_tasks.remind_overdue_inventories.delay(on=day.isoformat())
 
 
 def state():

@@ -26,14 +26,14 @@ from weasyprint import HTML
 
 from accounts.enums import Role
 from accounts.tests.factories import make_user
-from kob_social.benchmarks.plan_pdf import sample_snapshot
+from channel_register.tests.channel_factories import approved_plan
+from ops.benchmarks.plan_pdf import sample_snapshot
 from plans.domain.archive import fingerprint, preview
 from plans.domain.transitions import transition
 from plans.enums import Action, Metric
 from plans.models import SignedPlan
 from plans.pdf import AUTHOR, BASE_URL, PDF_VARIANT, FetchRefused, StaticOnlyFetcher, render_plan_pdf, write_pdf
 
-from .channel_factories import approved_plan
 from .factories import complete_plan
 
 STYLESHEET_URL = BASE_URL + "static/pdf/plan.css"

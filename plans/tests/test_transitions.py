@@ -11,10 +11,10 @@ import pytest
 
 from accounts.enums import Role
 from accounts.tests.factories import make_user
+from kob_social.errors import Conflict, Incomplete, NotAllowed
 from notifications.models import Notification
 from plans import rules
 from plans.domain.drafts import create_draft, revise, save_draft
-from plans.domain.errors import Conflict, Incomplete, NotAllowed
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
 from plans.models import Decision, DiarieCounter, Goal, Plan

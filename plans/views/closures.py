@@ -13,13 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from channel_register import rules as channel_rules
+from channel_register.enums import ChannelStatus
+from channel_register.views.common import GET_OR_POST, UNIT_CHAIN, conflict_response, get_visible_channel
+from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_errors
+
 from .. import rules
-from ..channel_forms import ClosureDecisionForm, ClosureForm
 from ..domain.closures import closure_errors, create_closure_request, save_closure_request, transition
-from ..domain.errors import Conflict, Incomplete, NotAllowed
-from ..enums import EDITABLE, PENDING, Action, ChannelStatus
+from ..enums import EDITABLE, PENDING, Action
+from ..forms import ClosureDecisionForm, ClosureForm
 from ..models import ClosureRequest, Decision
-from .channels import GET_OR_POST, UNIT_CHAIN, conflict_response, get_visible_channel
 
 SUBMIT_BUTTON = "skicka_in"
 
@@ -51,7 +54,7 @@ def get_visible_closure(request, pk: int) -> ClosureRequest:
         .filter(pk=pk)
         .first()
     )
-    if closure is None or not rules.can_view_channel(request.user, closure.channel):
+    if closure is None or not channel_rules.can_view_channel(request.user, closure.channel):
         raise Http404
     return closure
 
@@ -71,7 +74,7 @@ def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecis
         "step": rules.decidable_step(user, closure),
         "needs_final_screenshot": channel.status == ChannelStatus.AVVECKLAS,
         "can_record_screenshot": channel.status == ChannelStatus.AVVECKLAS
-        and rules.can_record_screenshot(user, channel),
+        and channel_rules.can_record_screenshot(user, channel),
     }
 
 
@@ -81,10 +84,10 @@ def submit(request, closure: ClosureRequest):
         transition(closure.pk, Action.SUBMIT, actor=request.user, expected_revision=closure.revision)
     except Incomplete as exc:
         _explain_incomplete(request, exc)
-        return redirect(reverse("channel_register:closure_edit", args=[closure.pk]) + "?kontrollera=1")
+        return redirect(reverse("closures:edit", args=[closure.pk]) + "?kontrollera=1")
     except Conflict:
         messages.error(request, CONFLICT_MESSAGE)
-        return redirect("channel_register:closure_edit", pk=closure.pk)
+        return redirect("closures:edit", pk=closure.pk)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     messages.success(request, ACTION_MESSAGES[Action.SUBMIT])
@@ -208,10 +211,8 @@ def closure_action(request, pk):
     except Incomplete as exc:
         if action == Action.SUBMIT:
             _explain_incomplete(request, exc)
-            return redirect(reverse("channel_register:closure_edit", args=[closure.pk]) + "?kontrollera=1")
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+            return redirect(reverse("closures:edit", args=[closure.pk]) + "?kontrollera=1")
+        add_domain_errors(form, exc.errors)
         return render(request, "channels/closure_detail.html", detail_context(request, closure, form), status=400)
     messages.success(request, ACTION_MESSAGES[action])
     return redirect(closure)

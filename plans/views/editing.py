@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kob_social.errors import Conflict, Incomplete, NotAllowed
+
 from .. import rules
 from ..domain.drafts import create_draft, save_draft
-from ..domain.errors import Conflict, Incomplete, NotAllowed
 from ..domain.transitions import transition
 from ..domain.validation import submission_errors
 from ..enums import Action

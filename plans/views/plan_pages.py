@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Unit
-from accounts.queries import readable_units
+from accounts.queries import is_overseer, readable_units
+from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_errors
 
 from .. import rules
 from ..domain.drafts import revise
-from ..domain.errors import Conflict, Incomplete, NotAllowed
 from ..domain.transitions import transition
 from ..enums import Action
 from ..forms import DecisionForm, PlanFilterForm
@@ -37,7 +37,7 @@ ACTION_MESSAGES = {
 @require_safe
 def plan_list(request):
     user = request.user
-    units = Unit.objects.order_by("name") if rules.is_overseer(user) else readable_units(user).order_by("name")
+    units = Unit.objects.order_by("name") if is_overseer(user) else readable_units(user).order_by("name")
     form = PlanFilterForm(request.GET or None, units=units)
     plans = plans_visible_to(user).order_by("-updated_at", "-pk")
     # Each valid filter applies on its own: an unknown unit in an old link must not drop the search.
@@ -118,9 +118,7 @@ def plan_action(request, pk):
         if action == Action.SUBMIT:
             messages.error(request, _("The plan is not complete yet. Fill in the marked fields and submit again."))
             return redirect(reverse("plans:edit", args=[plan.pk]) + "?kontrollera=1")
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        add_domain_errors(form, exc.errors)
         return render(request, "plans/detail.html", detail_context(request, plan, form), status=400)
     messages.success(request, ACTION_MESSAGES[action])
     return redirect("plans:detail", pk=plan.pk)

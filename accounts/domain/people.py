@@ -1,0 +1,151 @@
+"""Writes about people who run channels: completed trainings and absence periods.
+
+Every write checks its rule in accounts.rules first and records who did it, both on the row
+(`registered_by`) and in the row's history (django-simple-history). The person's row is
+locked for the length of the write, so two quick clicks cannot register the same training
+or two overlapping absences.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kob_social.errors import Incomplete, NotAllowed
+
+from .. import rules
+from ..enums import AbsenceKind, Course
+from ..models import Absence, TrainingRecord, User
+
+# The legal basics course is valid for three years unless the registrar says otherwise.
+TRAINING_VALIDITY = relativedelta(years=3)
+
+
+def default_valid_until(completed_on: datetime.date) -> datetime.date:
+    return completed_on + TRAINING_VALIDITY
+
+
+def _lock(person: User) -> None:
+    """Serialise writes about one person (SQLite takes the write lock anyway)."""
+    list(User.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+
+
+def register_training(
+    actor: User,
+    person: User,
+    course: str,
+    completed_on: datetime.date,
+    valid_until: datetime.date | None = None,
+) -> TrainingRecord:
+    """Record that `person` completed `course` on `completed_on`.
+
+    Chefs register for the people of the units they lead and the kommunikationsansvarig for
+    anyone (rules.can_register_training_for). `valid_until` left empty means three years
+    after completion: the app never registers a training that does not expire. A completion
+    date in the future, an end before the completion, and the same course registered twice
+    on the same day are refused.
+    """
+    if not rules.can_register_training_for(actor, person):
+        raise NotAllowed(_("Only the person's manager or the communications officer can register a training."))
+    errors: dict[str, list[str]] = {}
+    if course not in Course.values:
+        errors["course"] = [_("Choose a course from the list.")]
+    if completed_on > timezone.localdate():
+        errors.setdefault("completed_on", []).append(_("The completion date cannot be in the future."))
+    if valid_until is None:
+        valid_until = default_valid_until(completed_on)
+    elif valid_until < completed_on:
+        errors["valid_until"] = [_("The training cannot expire before it was completed.")]
+    if errors:
+        raise Incomplete(errors)
+    with transaction.atomic():
+        _lock(person)
+        if TrainingRecord.objects.filter(user=person, course=course, completed_on=completed_on).exists():
+            raise Incomplete(
+                {
+                    "completed_on": [
+                        _("%(name)s already has this course registered as completed on %(date)s.")
+                        % {"name": person.get_full_name(), "date": formats.date_format(completed_on)}
+                    ]
+                }
+            )
+        record = TrainingRecord(
+            user=person, course=course, completed_on=completed_on, valid_until=valid_until, registered_by=actor
+        )
+        record._history_user = actor
+        record.save()
+    return record
+
+
+def register_absence(
+    actor: User,
+    person: User,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+) -> Absence:
+    """Record that `person` is away from `starts_on` to `ends_on`, both days included.
+
+    Everyone registers their own absences; a chef also those of the people of the units they
+    lead (rules.can_register_absence_for). The supervision roster counts these when it looks
+    for gaps, so only current and coming periods are taken (one that has already ended
+    changes nothing ahead), and a period may not overlap another of the same person.
+    """
+    if not rules.can_register_absence_for(actor, person):
+        raise NotAllowed(_("You can register absences for yourself and for the people of the units you lead."))
+    errors: dict[str, list[str]] = {}
+    if kind not in AbsenceKind.values:
+        errors["kind"] = [_("Choose a kind of absence from the list.")]
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("The last day cannot be before the first day.")]
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = [_("This period has already ended. Register current and coming absences only.")]
+    if errors:
+        raise Incomplete(errors)
+    with transaction.atomic():
+        _lock(person)
+        overlapping = (
+            Absence.objects.filter(user=person, starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if overlapping is not None:
+            raise Incomplete(
+                {
+                    "starts_on": [
+                        _("%(name)s is already registered as away from %(start)s to %(end)s.")
+                        % {
+                            "name": person.get_full_name(),
+                            "start": formats.date_format(overlapping.starts_on),
+                            "end": formats.date_format(overlapping.ends_on),
+                        }
+                    ]
+                }
+            )
+        absence = Absence(
+            user=person, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note.strip(), registered_by=actor
+        )
+        absence._history_user = actor
+        absence.save()
+    return absence
+
+
+def delete_absence(actor: User, absence_id: int) -> None:
+    """Remove a coming absence (one that has not started yet).
+
+    An absence that has started stays: the roster relied on it. Deleting one that is already
+    gone does nothing, so a second click is harmless. The history keeps the deleted row.
+    """
+    with transaction.atomic():
+        absence = Absence.objects.select_for_update().select_related("user__unit").filter(pk=absence_id).first()
+        if absence is None:
+            return
+        if not rules.can_register_absence_for(actor, absence.user):
+            raise NotAllowed(_("You can remove your own absences and those of the people of the units you lead."))
+        if absence.starts_on <= timezone.localdate():
+            raise NotAllowed(_("An absence that has already started cannot be removed."))
+        absence._history_user = actor
+        absence.delete()

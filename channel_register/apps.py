@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelRegisterConfig(AppConfig):
+    """The channel register: a channel and everything that hangs off it.
+
+    Here: the channel's life (enums.ChannelStatus and its transitions), its people and
+    agreements, the go-live checklist, the supervision roster and what a roster gap is
+    (queries.roster_gaps), the update log and feeds (fetch.py reads them safely), the weekly
+    update-rhythm results, screenshots and the half-yearly screenshot duty (when one is overdue:
+    queries.screenshot_escalates_on), the half-yearly inventory (queries.inventory_due), the
+    append-only removal log, uploads checked by parsing (uploads.py) and the public register.
+
+    Below it: `accounts` and `notifications`. Above it: `plans`, which may import this app,
+    never the reverse. What the register needs to know of plans (does the channel have an
+    approved plan, what update rhythm does its plan in force require, the plans and closure
+    requests shown on the channel's page) it asks through `hooks.py`, which `plans` fills in
+    at start-up.
+
+    Closure requests (avvecklingsbegäran) live in `plans`, not here: they travel the plans'
+    decision chain (plans.domain.chain), share its states, rules and Decision rows, and the
+    chain must not depend on the register's internals. When one is approved, the chain calls
+    this app's one write path for a channel's status, `domain.channels.channel_transition`.
+    """
+
+    name = "channel_register"
+    verbose_name = _("Channel register")

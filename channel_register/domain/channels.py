@@ -1,0 +1,404 @@
+"""Writes about channels: their life, people, go-live checklist, roster, inventory,
+screenshots and the removal log. Every channel status change goes through
+`channel_transition`; people are checked for valid training before any appointment."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.enums import Course
+from accounts.models import User
+from accounts.queries import has_valid_training, unit_and_descendant_ids
+from kob_social.concurrency import claim_revision
+from kob_social.errors import Conflict, Incomplete, NotAllowed
+
+from .. import hooks, rules
+from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
+from ..models import (
+    Agreement,
+    Channel,
+    ChecklistTick,
+    InventoryConfirmation,
+    RemovalEntry,
+    RosterWeek,
+    Screenshot,
+    ScreenshotFile,
+)
+from ..uploads import check_upload
+
+CHANGED_FIRST = gettext_lazy("Someone else changed the channel first. Open it again to see its current state.")
+
+
+def create_planned_channel(*, platform: str, name: str, url: str, unit) -> Channel:
+    """A plan for a new channel creates the channel, as planerad."""
+    return Channel.objects.create(
+        platform=platform or Platform.OTHER,
+        name=name or _("New channel"),
+        url=url,
+        unit=unit,
+        status=ChannelStatus.PLANERAD,
+    )
+
+
+def describe_channel(channel_id: int, *, platform: str, name: str, url: str, unit, actor: User | None) -> None:
+    """An approved plan is the channel's description: platform, name, address and unit.
+
+    One history row by `actor` (the person whose approval made the plan the description),
+    and the revision bumped in the database, so that a form opened before is refused as stale.
+    (A queryset update() would leave no history row and no new revision.)"""
+    Channel.objects.filter(pk=channel_id).update(revision=F("revision") + 1)
+    channel = Channel.objects.get(pk=channel_id)
+    channel.platform, channel.name, channel.url, channel.unit = platform, name, url, unit
+    channel._history_user = actor
+    channel._change_reason = _("Described by the approved plan")
+    channel.save(update_fields=["platform", "name", "url", "unit"])
+
+
+# --- The channel's life -----------------------------------------------------------------------
+
+
+def activation_blockers(channel: Channel) -> list[str]:
+    """Why the channel cannot become active yet (empty: it can)."""
+    blockers = []
+    if not hooks.plans().has_approved_plan(channel):
+        blockers.append(_("The channel has no approved plan."))
+    ticked = set(ChecklistTick.objects.filter(channel=channel).values_list("item", flat=True))
+    for item in ChecklistItem:
+        if item.value not in ticked:
+            blockers.append(_("Not ticked: %(item)s.") % {"item": item.label})
+    return blockers
+
+
+def closing_blockers(channel: Channel) -> list[str]:
+    if not Screenshot.objects.filter(channel=channel, is_final=True).exists():
+        return [_("A final screenshot record is needed before the channel is closed.")]
+    return []
+
+
+def channel_transition(
+    channel_id: int, action: ChannelAction, *, actor: User | None, expected_revision: int | None = None
+) -> Channel:
+    """Move the channel along its life; the only place that writes `Channel.status`.
+
+    `actor` None is the system (a closure request approved through the chain).
+    """
+    with transaction.atomic():
+        channel = Channel.objects.select_related("unit").get(pk=channel_id)
+        if expected_revision is not None and channel.revision != expected_revision:
+            raise Conflict(CHANGED_FIRST)
+        target = CHANNEL_TRANSITIONS.get((channel.status, action))
+        if target is None:
+            raise NotAllowed(_("This is not possible in the channel's current state."))
+        if action == ChannelAction.START_CLOSURE and actor is not None:
+            raise NotAllowed(_("A channel is closed through a closure request decided in the chain."))
+        if actor is not None and not rules.can_manage_channel(actor, channel):
+            raise NotAllowed(_("Only the unit's manager or the communications officer can do this."))
+        blockers = (
+            activation_blockers(channel)
+            if action == ChannelAction.ACTIVATE
+            else closing_blockers(channel)
+            if action == ChannelAction.CLOSE
+            else []
+        )
+        if blockers:
+            raise Incomplete({"status": blockers})
+        claim_revision(channel, status=channel.status, message=CHANGED_FIRST)
+        now = timezone.now()
+        channel.status = target
+        channel.status_changed_at = now
+        fields = ["status", "status_changed_at", "revision"]
+        if target == ChannelStatus.AKTIV and channel.activated_at is None:
+            channel.activated_at = now
+            fields.append("activated_at")
+        if target == ChannelStatus.AVSLUTAD:
+            channel.closed_at = now
+            fields.append("closed_at")
+        channel._history_user = actor
+        channel._change_reason = str(ChannelAction(action).label)
+        channel.save(update_fields=fields)
+    return channel
+
+
+def set_checklist_item(channel_id: int, item: ChecklistItem, *, actor: User, ticked: bool) -> None:
+    """Tick (or untick, before go-live) one checklist item; records who and when."""
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().get(pk=channel_id)
+        if not rules.can_manage_channel(actor, channel):
+            raise NotAllowed(_("Only the unit's manager or the communications officer can do this."))
+        if ticked:
+            ChecklistTick.objects.get_or_create(
+                channel=channel, item=item, defaults={"ticked_by": actor, "ticked_at": timezone.now()}
+            )
+        elif channel.status == ChannelStatus.PLANERAD:
+            ChecklistTick.objects.filter(channel=channel, item=item).delete()
+        else:
+            raise NotAllowed(_("The checklist of an active channel cannot be unticked."))
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+def training_errors(people: dict[str, list[User]], on: datetime.date) -> dict[str, list[str]]:
+    """Field → messages for everyone among `people` without valid legal training on `on`."""
+    errors: dict[str, list[str]] = {}
+    for field, persons in people.items():
+        for person in persons:
+            if person is not None and not has_valid_training(person, on):
+                errors.setdefault(field, []).append(
+                    _("%(name)s has no valid training: %(course)s.")
+                    % {"name": person.get_full_name(), "course": Course.LEGAL_BASICS.label}
+                )
+    return errors
+
+
+def outsider_errors(people: dict[str, list[User]], unit) -> dict[str, list[str]]:
+    """Field → messages for everyone among `people` who is not in `unit` or a unit below it."""
+    unit_ids = unit_and_descendant_ids(unit)
+    errors: dict[str, list[str]] = {}
+    for field, persons in people.items():
+        for person in persons:
+            if person is not None and person.unit_id not in unit_ids:
+                errors.setdefault(field, []).append(
+                    _("%(name)s does not belong to %(unit)s.") % {"name": person.get_full_name(), "unit": unit}
+                )
+    return errors
+
+
+def _merge(*error_dicts: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for errors in error_dicts:
+        for field, messages in errors.items():
+            merged.setdefault(field, []).extend(messages)
+    return merged
+
+
+def appoint(
+    channel_id: int,
+    *,
+    actor: User,
+    owner: User | None,
+    screenshot_responsible: User | None,
+    others=(),
+    expected_revision: int | None = None,
+) -> Channel:
+    """The chef names who runs the channel. Everyone named needs valid legal training."""
+    with transaction.atomic():
+        channel = Channel.objects.select_related("unit").get(pk=channel_id)
+        if not rules.can_appoint(actor, channel):
+            raise NotAllowed(_("Only the unit's manager can appoint the people of a channel."))
+        if channel.status == ChannelStatus.AVSLUTAD:
+            raise NotAllowed(_("A closed channel has no people to appoint."))
+        people = {"owner": [owner], "screenshot_responsible": [screenshot_responsible], "others": list(others)}
+        errors = _merge(training_errors(people, timezone.localdate()), outsider_errors(people, channel.unit))
+        if errors:
+            raise Incomplete(errors)
+        if expected_revision is not None and channel.revision != expected_revision:
+            raise Conflict(CHANGED_FIRST)
+        claim_revision(channel, message=CHANGED_FIRST)
+        channel.owner = owner
+        channel.screenshot_responsible = screenshot_responsible
+        channel._history_user = actor
+        channel._change_reason = _("Appointed the people of the channel")
+        channel.save(update_fields=["owner", "screenshot_responsible", "revision"])
+        channel.others.set(others)
+    return channel
+
+
+def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, hours_per_week) -> Agreement:
+    """The chef writes the agreement (and so confirms it); the owner confirms it in turn."""
+    channel = Channel.objects.select_related("unit").get(pk=channel_id)
+    if not rules.can_appoint(actor, channel):
+        raise NotAllowed(_("Only the unit's manager can make an agreement for the channel."))
+    errors = _merge(
+        training_errors({"owner": [owner]}, timezone.localdate()), outsider_errors({"owner": [owner]}, channel.unit)
+    )
+    if not (tasks or "").strip():
+        errors["tasks"] = [_("Describe the tasks.")]
+    if errors:
+        raise Incomplete(errors)
+    return Agreement.objects.create(
+        channel=channel,
+        owner=owner,
+        chef=actor,
+        tasks=tasks.strip(),
+        hours_per_week=hours_per_week,
+        chef_confirmed_at=timezone.now(),
+    )
+
+
+def confirm_agreement(agreement_id: int, *, actor: User) -> Agreement:
+    """The owner (or the chef) confirms; each confirmation is stored once, with its time."""
+    now = timezone.now()
+    with transaction.atomic():
+        agreement = Agreement.objects.get(pk=agreement_id)
+        if actor.pk == agreement.owner_id:
+            Agreement.objects.filter(pk=agreement.pk, owner_confirmed_at__isnull=True).update(owner_confirmed_at=now)
+        elif actor.pk == agreement.chef_id:
+            Agreement.objects.filter(pk=agreement.pk, chef_confirmed_at__isnull=True).update(chef_confirmed_at=now)
+        else:
+            raise NotAllowed(_("Only the owner and the manager of the agreement can confirm it."))
+        agreement.refresh_from_db()
+    return agreement
+
+
+# --- Supervision roster -----------------------------------------------------------------------
+
+
+def iso_weeks(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    """Every ISO week from `first` to `last` inclusive, across new year (52/53 → 1) as well."""
+    try:
+        day = datetime.date.fromisocalendar(first[0], first[1], 1)
+        end = datetime.date.fromisocalendar(last[0], last[1], 1)
+    except ValueError as exc:
+        raise Incomplete({"weeks": [_("That week does not exist.")]}) from exc
+    if end < day:
+        raise Incomplete({"weeks": [_("The last week is before the first.")]})
+    weeks = []
+    while day <= end:
+        year, week, _weekday = day.isocalendar()
+        weeks.append((year, week))
+        day += datetime.timedelta(weeks=1)
+    if len(weeks) > 104:
+        raise Incomplete({"weeks": [_("Assign at most two years at a time.")]})
+    return weeks
+
+
+def assign_roster(
+    channel_id: int,
+    *,
+    actor: User,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    primary: User,
+    backup: User | None = None,
+) -> list[RosterWeek]:
+    """Set the primary and backup monitor for a range of ISO weeks in one go."""
+    weeks = iso_weeks(first, last)
+    with transaction.atomic():
+        channel = Channel.objects.select_related("unit").get(pk=channel_id)
+        if not rules.can_edit_roster(actor, channel):
+            raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
+        if backup is not None and backup.pk == primary.pk:
+            raise Incomplete({"backup": [_("The backup must be someone else than the monitor.")]})
+        # Valid now and still valid on the last rostered workday: a training that lapses in the
+        # middle of the range would leave the channel with an unqualified monitor.
+        monitors = {"primary": [primary], "backup": [backup]}
+        last_workday = datetime.date.fromisocalendar(weeks[-1][0], weeks[-1][1], 5)
+        errors = _merge(
+            training_errors(monitors, timezone.localdate()),
+            training_errors(monitors, max(last_workday, timezone.localdate())),
+        )
+        errors = {field: list(dict.fromkeys(messages)) for field, messages in errors.items()}
+        if errors:
+            raise Incomplete(errors)
+        rows = []
+        for year, week in weeks:
+            row, _created = RosterWeek.objects.update_or_create(
+                channel=channel, iso_year=year, iso_week=week, defaults={"primary": primary, "backup": backup}
+            )
+            rows.append(row)
+    return rows
+
+
+# --- Inventory, screenshots, removal log ------------------------------------------------------
+
+
+def confirm_inventory(
+    channel_id: int, *, actor: User, still_used: bool, owners_correct: bool, information_correct: bool, note: str = ""
+) -> InventoryConfirmation:
+    channel = Channel.objects.select_related("unit").get(pk=channel_id)
+    if not rules.can_confirm_inventory(actor, channel):
+        raise NotAllowed(_("Only the channel's owner or manager can confirm the inventory."))
+    if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
+        raise NotAllowed(_("Only an active or paused channel is inventoried."))
+    return InventoryConfirmation.objects.create(
+        channel=channel,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+        still_used=still_used,
+        owners_correct=owners_correct,
+        information_correct=information_correct,
+        note=note.strip(),
+    )
+
+
+def record_screenshot(
+    channel_id: int,
+    *,
+    actor: User,
+    taken_on: datetime.date,
+    url: str,
+    uploads,
+    diarienummer: str = "",
+    is_final: bool = False,
+) -> Screenshot:
+    """A screenshot record with one or more files, each checked by content and hashed."""
+    channel = Channel.objects.select_related("unit").get(pk=channel_id)
+    if not rules.can_record_screenshot(actor, channel):
+        raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
+    if not uploads:
+        raise Incomplete({"files": [_("Attach at least one file.")]})
+    try:
+        checked = [check_upload(upload) for upload in uploads]
+    except ValidationError as exc:
+        raise Incomplete({"files": exc.messages}) from exc
+    with transaction.atomic():
+        screenshot = Screenshot.objects.create(
+            channel=channel, taken_on=taken_on, taken_by=actor, url=url, diarienummer=diarienummer, is_final=is_final
+        )
+        for item in checked:
+            ScreenshotFile.objects.create(
+                screenshot=screenshot,
+                file=item.content,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+            )
+    return screenshot
+
+
+def log_removal(
+    channel_id: int,
+    *,
+    actor: User,
+    removed_on: datetime.date,
+    category: str,
+    description: str,
+    upload,
+    police_report: bool = False,
+    diarienummer: str = "",
+) -> RemovalEntry:
+    """Append an entry to the removal log (nothing in the app can change or delete it)."""
+    channel = Channel.objects.select_related("unit").get(pk=channel_id)
+    if not rules.can_log_removal(actor, channel):
+        raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
+    # Fix: objects.create() does not validate choices, so any text was stored as the category
+    # of an entry that can never be corrected afterwards (the log is append-only).
+    if category not in RemovalCategory.values:
+        raise Incomplete({"category": [_("Choose one of the categories.")]})
+    if upload is None:
+        raise Incomplete({"evidence": [_("Attach the evidence: a screenshot or a PDF.")]})
+    try:
+        checked = check_upload(upload)
+    except ValidationError as exc:
+        raise Incomplete({"evidence": exc.messages}) from exc
+    return RemovalEntry.objects.create(
+        channel=channel,
+        removed_on=removed_on,
+        category=category,
+        description=description.strip(),
+        police_report=police_report,
+        diarienummer=diarienummer.strip(),
+        created_by=actor,
+        file=checked.content,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )

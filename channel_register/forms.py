@@ -1,0 +1,322 @@
+"""Forms of the channel pages: the filters of the list, the status and checklist buttons, the
+people, the agreement, the supervision roster, the inventory, screenshots, the removal log and
+the closure request. The forms only collect and shape input; the rules are the domain's
+(plans.domain.channels and plans.domain.closures), whose errors the views tie to these fields."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core import validators
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit, User
+from accounts.queries import unit_and_descendant_ids
+from kob_social.errors import Incomplete
+
+from .domain.channels import iso_weeks
+from .enums import ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
+from .models import Channel
+
+DATE_WIDGET = {"type": "date"}
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+def unit_people(channel: Channel, *, keep=()) -> QuerySet[User]:
+    """The active people of the channel's unit and the units below it, plus `keep` (the people
+    who hold a role now, so that a form shows them even if they have moved)."""
+    keep_ids = [person_id for person_id in keep if person_id]
+    return (
+        User.objects.filter(Q(is_active=True, unit_id__in=unit_and_descendant_ids(channel.unit)) | Q(pk__in=keep_ids))
+        .select_related("unit")
+        .order_by("full_name", "pk")
+    )
+
+
+def max_upload_size() -> str:
+    return filesizeformat(settings.UPLOAD_MAX_BYTES)
+
+
+def not_in_future(day: datetime.date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+
+
+class ChannelFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("All units")
+        self.fields["status"].choices = [("", _("All statuses")), *ChannelStatus.choices]
+        self.fields["platform"].choices = [("", _("All platforms")), *Platform.choices]
+
+
+class ChannelStatusForm(forms.Form):
+    action = forms.ChoiceField(choices=ChannelAction.choices)
+    revision = forms.IntegerField(min_value=0)
+
+
+class ChecklistForm(forms.Form):
+    item = forms.ChoiceField(choices=ChecklistItem.choices)
+    ticked = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+
+
+class AppointForm(forms.Form):
+    owner = PersonField(
+        label=_("Owner (responsible for the use)"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Runs the channel and answers for it. Confirms the inventory every six months."),
+    )
+    screenshot_responsible = PersonField(
+        label=_("Screenshot responsible"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Takes screenshots for the archive every half year (January–June, July–December)."),
+    )
+    others = PeopleField(
+        label=_("Other people"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Colleagues who also handle the channel. Hold Ctrl (⌘ on Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, channel: Channel, current_others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        people = unit_people(
+            channel, keep=[channel.owner_id, channel.screenshot_responsible_id, *(p.pk for p in current_others)]
+        )
+        for name in ("owner", "screenshot_responsible", "others"):
+            self.fields[name].queryset = people
+        self.fields["owner"].empty_label = _("Nobody yet")
+        self.fields["screenshot_responsible"].empty_label = _("Nobody yet")
+
+
+class AgreementForm(forms.Form):
+    owner = PersonField(label=_("Owner"), queryset=User.objects.none())
+    tasks = forms.CharField(
+        label=_("Tasks"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the owner does in the channel: publishing, answering, supervision, screenshots."),
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("Hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=40,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 40, "step": "0.5", "inputmode": "decimal"}),
+        help_text=_("The working time the unit sets aside for the owner's tasks."),
+    )
+
+    def __init__(self, *args, channel: Channel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = unit_people(channel, keep=[channel.owner_id])
+        self.fields["owner"].empty_label = _("Choose a person")
+
+
+class RosterForm(forms.Form):
+    """A range of ISO weeks (across new year too) and who supervises them."""
+
+    first_year = forms.IntegerField(label=_("Year of the first week"), min_value=2000, max_value=2100)
+    first_week = forms.IntegerField(label=_("First week"), min_value=1, max_value=53)
+    last_year = forms.IntegerField(label=_("Year of the last week"), min_value=2000, max_value=2100)
+    last_week = forms.IntegerField(label=_("Last week"), min_value=1, max_value=53)
+    primary = PersonField(label=_("Monitor"), queryset=User.objects.none())
+    backup = PersonField(
+        label=_("Backup"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Takes over when the monitor is away. Absences are taken from the absence register."),
+    )
+
+    def __init__(self, *args, channel: Channel, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = unit_people(channel)
+        self.fields["primary"].queryset = people
+        self.fields["primary"].empty_label = _("Choose a person")
+        self.fields["backup"].queryset = people
+        self.fields["backup"].empty_label = _("No backup")
+        for name in ("first_year", "last_year", "first_week", "last_week"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self):
+        data = super().clean()
+        for prefix in ("first", "last"):
+            year, week = data.get(f"{prefix}_year"), data.get(f"{prefix}_week")
+            if year is None or week is None:
+                continue
+            try:
+                datetime.date.fromisocalendar(year, week, 1)
+            except ValueError:
+                self.add_error(
+                    f"{prefix}_week", _("Week %(week)d does not exist in %(year)d.") % {"week": week, "year": year}
+                )
+        if not self.errors:
+            try:
+                iso_weeks(self.first(), self.last())
+            except Incomplete as exc:
+                for message in exc.errors.get("weeks", []):
+                    self.add_error("last_week", message)
+        return data
+
+    def first(self) -> tuple[int, int]:
+        return self.cleaned_data["first_year"], self.cleaned_data["first_week"]
+
+    def last(self) -> tuple[int, int]:
+        return self.cleaned_data["last_year"], self.cleaned_data["last_week"]
+
+
+class InventoryForm(forms.Form):
+    still_used = forms.BooleanField(label=_("The channel is still used"), required=False)
+    owners_correct = forms.BooleanField(label=_("The owner, the other people and the roster are right"), required=False)
+    information_correct = forms.BooleanField(
+        label=_("The information on the channel (who runs it, contact, public records) is correct"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If something is not right: what, and what will be done about it."),
+    )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class UploadField(forms.FileField):
+    """Collects the uploaded file(s) as they came: they are checked by content, not here but in
+    the domain (plans.uploads), whose Swedish messages the views show at this field. A missing
+    file is the domain's to refuse too, so `required` only marks the field for the reader."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [item for item in data if item]
+        return data or None
+
+
+class ScreenshotForm(forms.Form):
+    taken_on = forms.DateField(
+        label=_("Date taken"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"), validators=[not_in_future]
+    )
+    url = forms.URLField(
+        label=_("Address of what was captured"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    # The view passes request.FILES.getlist("files") to the domain.
+    files = UploadField(
+        label=_("Files"),
+        widget=MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
+    )
+    diarienummer = forms.CharField(label=_("Registration number"), max_length=40, required=False)
+    is_final = forms.BooleanField(
+        label=_("This is the final screenshot before the channel is closed"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("PNG, JPEG or PDF, at most %(size)s each. You can choose several files.") % {
+            "size": max_upload_size()
+        }
+
+
+class RemovalForm(forms.Form):
+    removed_on = forms.DateField(
+        label=_("Date removed"),
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        validators=[not_in_future],
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("Choose a category")), *RemovalCategory.choices])
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was removed and why. Do not repeat personal data beyond what is needed."),
+    )
+    evidence = UploadField(
+        label=_("Evidence"),
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
+    )
+    police_report = forms.BooleanField(label=_("Reported to the police"), required=False)
+    diarienummer = forms.CharField(label=_("Registration number"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _(
+            "A screenshot or a PDF of the removed post or comment: PNG, JPEG or PDF, at most %(size)s."
+        ) % {"size": max_upload_size()}
+
+
+class WebAddressField(forms.URLField):
+    """A web address a browser can open: http or https only (the domain checks it again)."""
+
+    default_validators = [validators.URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": _("Enter a web address that starts with https:// or http://.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("widget", forms.URLInput(attrs={"placeholder": "https://"}))
+        super().__init__(**kwargs)
+
+
+class UpdateForm(forms.Form):
+    """An update of the channel logged by hand (plans.domain.updates.log_update)."""
+
+    published_on = forms.DateField(
+        label=_("Date published"),
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        validators=[not_in_future],
+    )
+    link = WebAddressField(
+        label=_("Link to the post"),
+        required=False,
+        help_text=_("Optional. The address of the post, if it has one of its own."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, at most 300 characters: what the update was about."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class FeedUrlForm(forms.Form):
+    feed_url = WebAddressField(
+        label=_("Feed address (RSS/Atom)"),
+        required=False,
+        help_text=_(
+            "The channel's posts are then read from the feed every few hours and counted as updates. "
+            "YouTube, blogs, Mastodon and others publish one. Leave empty to stop reading a feed."
+        ),
+    )

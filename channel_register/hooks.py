@@ -1,0 +1,52 @@
+"""What the channel register asks of the plans above it, without importing them.
+
+The register knows nothing of handlingsplaner, yet three of its rules need one: a channel
+becomes active only with an approved plan (domain.channels.activation_blockers), the weekly
+check judges a channel against the update rhythm of its plan in force (domain.rhythm), and
+the channel's page shows the channel's plans and closure requests. The `plans` app answers
+these by connecting a `PlanLink` when Django starts (plans.apps.PlansConfig.ready), so that
+the import arrow keeps pointing one way: `plans` → `channel_register`.
+
+Without a link (the register on its own, in a test that wants it so) a channel has no plan:
+it cannot be activated, no rhythm is checked and its page shows no plans.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    # (channel) -> whether an approved plan of the channel exists. One query.
+    has_approved_plan: Callable[[object], bool]
+    # (channel ids) -> {channel id: (updates required, FrequencyPeriod value)} from the plan in
+    # force (the approved version with the highest number) of each channel that has one; the
+    # count may be None and the period "" when the plan states none. One query.
+    update_rhythms: Callable[[list[int]], dict[int, tuple[int | None, str]]]
+    # (request, channel) -> the channel page's context from the plans: "plan_in_force",
+    # "required_rhythm" (the rhythm it requires, in words, or ""), and "page_sections":
+    # {"plans": template, "closures": template} with the variables those templates read.
+    channel_page: Callable[[object, object], dict]
+
+
+def _no_plan_page(request, channel) -> dict:
+    return {"plan_in_force": None, "required_rhythm": "", "page_sections": {}}
+
+
+NO_PLANS = PlanLink(
+    has_approved_plan=lambda channel: False,
+    update_rhythms=lambda channel_ids: {},
+    channel_page=_no_plan_page,
+)
+
+_link: PlanLink = NO_PLANS
+
+
+def connect(link: PlanLink) -> None:
+    """Called once by the plans app at start-up."""
+    global _link
+    _link = link
+
+
+def plans() -> PlanLink:
+    return _link

@@ -1,0 +1,251 @@
+"""The channel as a governed object: ownership, go-live, supervision roster, inventory,
+screenshots and the removal log.
+
+The tables keep the names they had when these models lived in the `plans` app (`plans_channel`,
+`plans_historicalchannel` …): the move to this app changed no table (see migrations/0001).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit
+
+from ..enums import ChannelStatus, ChecklistItem, Platform, RemovalCategory
+from .history import KeptTableHistory
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class Channel(models.Model):
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    feed_url = models.URLField(_("feed address (RSS/Atom)"), max_length=500, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="channels")
+    status = models.CharField(_("status"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.PLANERAD)
+    revision = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(
+        PERSON, verbose_name=_("owner (responsible)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    screenshot_responsible = models.ForeignKey(
+        PERSON,
+        verbose_name=_("screenshot responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    others = models.ManyToManyField(
+        PERSON, verbose_name=_("other people"), blank=True, related_name="+", db_table="plans_channel_others"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    history = KeptTableHistory(m2m_fields=[others])
+
+    class Meta:
+        db_table = "plans_channel"
+        ordering = ["name", "pk"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        indexes = [models.Index(fields=["status", "unit"])]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("channel_register:detail", args=[self.pk])
+
+
+class ChecklistTick(models.Model):
+    """One ticked item of the go-live checklist: who ticked it, and when."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="checklist")
+    item = models.CharField(_("item"), max_length=20, choices=ChecklistItem.choices)
+    ticked_by = models.ForeignKey(PERSON, verbose_name=_("ticked by"), on_delete=models.PROTECT, related_name="+")
+    ticked_at = models.DateTimeField(_("ticked at"))
+    history = KeptTableHistory()
+
+    class Meta:
+        db_table = "plans_checklisttick"
+        ordering = ["item"]
+        constraints = [models.UniqueConstraint(fields=["channel", "item"], name="checklist_item_once")]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self):
+        return f"{self.channel}: {self.get_item_display()}"
+
+
+class Agreement(models.Model):
+    """Överenskommelse between the chef and the owner: tasks and hours, confirmed by both."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="agreements")
+    owner = models.ForeignKey(PERSON, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    chef = models.ForeignKey(PERSON, verbose_name=_("manager"), on_delete=models.PROTECT, related_name="+")
+    tasks = models.TextField(_("tasks"))
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    chef_confirmed_at = models.DateTimeField(_("confirmed by the manager"), null=True, blank=True)
+    owner_confirmed_at = models.DateTimeField(_("confirmed by the owner"), null=True, blank=True)
+    history = KeptTableHistory()
+
+    class Meta:
+        db_table = "plans_agreement"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self):
+        return f"{self.channel}: {self.owner}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.chef_confirmed_at and self.owner_confirmed_at)
+
+
+class RosterWeek(models.Model):
+    """Who supervises the channel in one ISO week: a primary and a backup monitor."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="roster")
+    iso_year = models.PositiveSmallIntegerField(_("year"))
+    iso_week = models.PositiveSmallIntegerField(_("week"))
+    primary = models.ForeignKey(PERSON, verbose_name=_("monitor"), on_delete=models.PROTECT, related_name="+")
+    backup = models.ForeignKey(
+        PERSON, verbose_name=_("backup"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = KeptTableHistory()
+
+    class Meta:
+        db_table = "plans_rosterweek"
+        ordering = ["iso_year", "iso_week"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "iso_year", "iso_week"], name="roster_one_row_per_week"),
+            models.CheckConstraint(condition=models.Q(iso_week__gte=1, iso_week__lte=53), name="roster_valid_week"),
+        ]
+        verbose_name = _("roster week")
+        verbose_name_plural = _("roster weeks")
+
+    def __str__(self):
+        return f"{self.channel} v{self.iso_week} {self.iso_year}"
+
+    @property
+    def monday(self) -> datetime.date:
+        return datetime.date.fromisocalendar(self.iso_year, self.iso_week, 1)
+
+
+class InventoryConfirmation(models.Model):
+    """The owner's half-yearly confirmation that the channel is still current."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="inventories")
+    confirmed_by = models.ForeignKey(PERSON, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    still_used = models.BooleanField(_("the channel is still used"))
+    owners_correct = models.BooleanField(_("owners and roster are right"))
+    information_correct = models.BooleanField(_("the information on the channel is correct"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        db_table = "plans_inventoryconfirmation"
+        ordering = ["-confirmed_at", "-pk"]
+        indexes = [models.Index(fields=["channel", "confirmed_at"])]
+        verbose_name = _("inventory confirmation")
+        verbose_name_plural = _("inventory confirmations")
+
+    def __str__(self):
+        return f"{self.channel}: {self.confirmed_at:%Y-%m-%d}"
+
+
+class StoredFileMixin(models.Model):
+    """A file accepted by channel_register.uploads.check_upload: generated name, type, size, SHA-256."""
+
+    file = models.FileField(_("file"), upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class Screenshot(models.Model):
+    """A screenshot record for the archive: one or more files, when, by whom, of what."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="screenshots")
+    taken_on = models.DateField(_("date taken"))
+    taken_by = models.ForeignKey(PERSON, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(_("address"), max_length=500)
+    diarienummer = models.CharField(_("registration number"), max_length=40, blank=True)
+    is_final = models.BooleanField(_("final screenshot before closing"), default=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        db_table = "plans_screenshot"
+        ordering = ["-taken_on", "-pk"]
+        indexes = [models.Index(fields=["channel", "taken_on"])]
+        verbose_name = _("screenshot record")
+        verbose_name_plural = _("screenshot records")
+
+    def __str__(self):
+        return f"{self.channel}: {self.taken_on}"
+
+
+class ScreenshotFile(StoredFileMixin):
+    screenshot = models.ForeignKey(Screenshot, on_delete=models.PROTECT, related_name="files")
+
+    class Meta:
+        db_table = "plans_screenshotfile"
+        verbose_name = _("screenshot file")
+        verbose_name_plural = _("screenshot files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("The removal log is append-only.")
+
+    def delete(self):
+        raise PermissionDenied("The removal log is append-only.")
+
+
+class RemovalEntry(StoredFileMixin):
+    """A post or comment removed from a channel. Append-only: rows are never changed or
+    deleted through the application (save refuses an update, delete refuses, and so do
+    the queryset's bulk update and delete)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="removals")
+    removed_on = models.DateField(_("date removed"))
+    category = models.CharField(_("category"), max_length=20, choices=RemovalCategory.choices)
+    description = models.TextField(_("description"))
+    police_report = models.BooleanField(_("reported to the police"), default=False)
+    diarienummer = models.CharField(_("registration number"), max_length=40, blank=True)
+    created_by = models.ForeignKey(PERSON, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        db_table = "plans_removalentry"
+        ordering = ["-removed_on", "-pk"]
+        verbose_name = _("removal log entry")
+        verbose_name_plural = _("removal log")
+
+    def __str__(self):
+        return f"{self.channel}: {self.get_category_display()} {self.removed_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("The removal log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The removal log is append-only.")

@@ -1,0 +1,149 @@
+"""What the scheduled jobs read and write about a channel: its update log, the state of
+its feed, the weekly/monthly update-rhythm results and the half-yearly screenshot duties.
+
+Only facts are stored. "Missed", "fulfilled" and "overdue" are computed from them
+(see channel_register.queries and the domain modules rhythm, duties and reminders).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import FrequencyPeriod, UpdateSource
+from .channel import Channel
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class ChannelUpdate(models.Model):
+    """One post or update published in a channel, logged by hand or read from its feed.
+
+    Feed entries carry `entry_key` (SHA-256 of the entry's id), unique per channel, so that
+    reading the same feed again never counts a post twice."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="updates")
+    published_at = models.DateTimeField(_("published"))
+    source = models.CharField(_("source"), max_length=10, choices=UpdateSource.choices)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entry_key = models.CharField(max_length=64, blank=True)
+    logged_by = models.ForeignKey(
+        PERSON, verbose_name=_("logged by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        db_table = "plans_channelupdate"
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["channel", "published_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "entry_key"], condition=~Q(entry_key=""), name="update_feed_entry_once"
+            )
+        ]
+        verbose_name = _("channel update")
+        verbose_name_plural = _("update log")
+
+    def __str__(self):
+        return f"{self.channel}: {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class ChannelFeed(models.Model):
+    """The state of reading one channel's feed. Kept apart from Channel so that a read every
+    few hours does not write a row into the channel's history."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="feed_state")
+    url = models.URLField(_("feed address"), max_length=500)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("last read without error"), null=True, blank=True)
+    new_entries = models.PositiveIntegerField(_("new posts at the last read"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        db_table = "plans_channelfeed"
+        verbose_name = _("feed state")
+        verbose_name_plural = _("feed states")
+
+    def __str__(self):
+        return self.url
+
+
+class RhythmCheck(models.Model):
+    """The update-rhythm check of one channel for one completed week or month: how many
+    updates the plan in force required and how many were logged. One row per channel and
+    period, written once by the weekly job.
+
+    `missed_in_row` is the length of the run of misses ending with this period (0 when the
+    requirement was met); the chef is told from the second miss in a row on."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="rhythm_checks")
+    period = models.CharField(_("period"), max_length=10, choices=FrequencyPeriod.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    required = models.PositiveSmallIntegerField(_("required updates"))
+    actual = models.PositiveIntegerField(_("logged updates"))
+    missed_in_row = models.PositiveSmallIntegerField(_("misses in a row"), default=0)
+    checked_at = models.DateTimeField(_("checked"))
+
+    class Meta:
+        db_table = "plans_rhythmcheck"
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "period", "starts_on"], name="rhythm_check_once_per_period")
+        ]
+        indexes = [models.Index(fields=["starts_on", "channel"])]
+        verbose_name = _("update-rhythm check")
+        verbose_name_plural = _("update-rhythm checks")
+
+    def __str__(self):
+        return f"{self.channel}: {self.starts_on}–{self.ends_on} {self.actual}/{self.required}"
+
+    @property
+    def met(self) -> bool:
+        return self.actual >= self.required
+
+
+class ScreenshotDuty(models.Model):
+    """The duty to record at least one screenshot of an active channel in a half year
+    (H1 January–June, H2 July–December).
+
+    `starts_on` is the first day of the half year, or the day the channel became active if
+    later; the chef is told when 30 days have passed from it without a record. Fulfilment is
+    computed: a screenshot record of the channel taken within the half year."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="screenshot_duties")
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half year"))
+    period_start = models.DateField(_("half year begins"))
+    period_end = models.DateField(_("half year ends"))
+    starts_on = models.DateField(_("duty begins"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        db_table = "plans_screenshotduty"
+        ordering = ["-period_start", "channel_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "year", "half"], name="screenshot_duty_once_per_half"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="screenshot_duty_valid_half"),
+        ]
+        indexes = [models.Index(fields=["period_start", "channel"])]
+        verbose_name = _("screenshot duty")
+        verbose_name_plural = _("screenshot duties")
+
+    def __str__(self):
+        return f"{self.channel}: H{self.half} {self.year}"
+
+    @property
+    def label(self) -> str:
+        return f"H{self.half} {self.year}"
+
+    @staticmethod
+    def bounds(year: int, half: int) -> tuple[datetime.date, datetime.date]:
+        if half == 1:
+            return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
+        return datetime.date(year, 7, 1), datetime.date(year, 12, 31)

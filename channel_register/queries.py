@@ -1,0 +1,250 @@
+"""Reads of the channel register. Every list of channels goes through `channels_visible_to`.
+
+The computed states live here, each once: when an inventory is due (`inventory_due`), what a
+roster gap is (`roster_gaps`, which the channel page's `roster_outlook` and the daily reminder
+both use), and when a screenshot duty is overdue (`screenshot_escalates_on`,
+`screenshot_taken_within`). Nothing of them is stored.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Absence, User
+from accounts.queries import is_overseer, readable_units
+
+from .enums import ChannelStatus
+from .models import Channel, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty
+
+# --- Channels ---------------------------------------------------------------------------------
+
+INVENTORY_INTERVAL_MONTHS = 6
+ROSTER_OUTLOOK_WEEKS = 12
+
+
+def channels_visible_to(user: User) -> QuerySet[Channel]:
+    """The one selector for lists of channels (see rules.can_view_channel)."""
+    channels = Channel.objects.select_related("unit", "owner")
+    if not user.is_authenticated or not user.is_active:
+        return channels.none()
+    if is_overseer(user):
+        return channels
+    return channels.filter(unit__in=readable_units(user).values("pk"))
+
+
+def public_channels() -> QuerySet[Channel]:
+    """The public register: active channels only, and only what the public may see."""
+    return (
+        Channel.objects.filter(status=ChannelStatus.AKTIV)
+        .select_related("unit")
+        .only("platform", "name", "url", "unit__name")
+        .order_by("unit__name", "platform", "name")
+    )
+
+
+# Fix: "not read yet", distinct from None ("never confirmed"). With None as the default, a
+# caller that had already read "never confirmed" (channels_with_inventory_due's annotation)
+# made inventory_due query again for each such channel: one query per channel (N+1).
+_NOT_READ = object()
+
+
+def inventory_due(channel: Channel, last_confirmed=_NOT_READ) -> datetime.date | None:
+    """When the next half-yearly inventory confirmation is due (computed, never stored).
+
+    `last_confirmed` is the time of the latest confirmation (None: never) if the caller has
+    read it already; left out, it is read here."""
+    if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
+        return None
+    if last_confirmed is _NOT_READ:
+        last_confirmed = channel.inventories.order_by("-confirmed_at").values_list("confirmed_at", flat=True).first()
+    since = last_confirmed or channel.activated_at
+    if since is None:
+        return None
+    return timezone.localdate(since) + relativedelta(months=INVENTORY_INTERVAL_MONTHS)
+
+
+def inventory_overdue(due: datetime.date | None, today: datetime.date) -> bool:
+    """The inventory is overdue on `today` when its due day (`inventory_due`) has passed."""
+    return due is not None and due < today
+
+
+def overdue_inventories(channels: QuerySet[Channel], today: datetime.date) -> list[tuple[Channel, datetime.date]]:
+    """The active or paused channels among `channels` whose inventory is overdue on `today`,
+    each with its due day, in the order of `channels`. One query."""
+    channels = channels.filter(status__in=[ChannelStatus.AKTIV, ChannelStatus.PAUSAD]).annotate(
+        last_confirmed=Max("inventories__confirmed_at")
+    )
+    overdue = []
+    for channel in channels:
+        due = inventory_due(channel, channel.last_confirmed)
+        if inventory_overdue(due, today):
+            overdue.append((channel, due))
+    return overdue
+
+
+def channels_with_inventory_due(user: User, today: datetime.date) -> list[tuple[Channel, datetime.date]]:
+    """Visible channels whose inventory confirmation is overdue, oldest first."""
+    return sorted(overdue_inventories(channels_visible_to(user), today), key=lambda pair: pair[1])
+
+
+def week_keys_q(keys) -> Q:
+    """Roster rows of any of these (ISO year, ISO week) pairs."""
+    query = Q(pk__in=[])
+    for year, week in keys:
+        query |= Q(iso_year=year, iso_week=week)
+    return query
+
+
+def workdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Monday–Friday from `start` to `end`, both included."""
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return [day for day in days if day.weekday() < 5]
+
+
+def absences_by_person(people, start: datetime.date, end: datetime.date) -> dict[int, list[tuple]]:
+    """(first day, last day) of every absence of `people` (ids, or a subquery of ids) that
+    overlaps [`start`, `end`], by person id. One query."""
+    away: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    rows = Absence.objects.filter(user_id__in=people, starts_on__lte=end, ends_on__gte=start)
+    for user_id, starts_on, ends_on in rows.values_list("user_id", "starts_on", "ends_on"):
+        away[user_id].append((starts_on, ends_on))
+    return away
+
+
+def gap_days(days, monitors_of_week, away: dict[int, list[tuple]]) -> list[datetime.date]:
+    """What a roster gap is, the one rule: a workday is a gap when no monitor assigned for its
+    ISO week is present on it (nobody assigned, or everyone assigned away: absences count).
+
+    `days` are the workdays to judge, `monitors_of_week((iso_year, iso_week))` the ids of the
+    week's primary and backup monitors (none: unassigned), `away` absences_by_person."""
+
+    def present(person_id: int, day: datetime.date) -> bool:
+        return not any(starts_on <= day <= ends_on for starts_on, ends_on in away.get(person_id, ()))
+
+    return [
+        day for day in days if not any(present(person_id, day) for person_id in monitors_of_week(day.isocalendar()[:2]))
+    ]
+
+
+def roster_gaps(
+    channels: QuerySet[Channel], start: datetime.date, end: datetime.date
+) -> dict[Channel, list[datetime.date]]:
+    """The gap days (`gap_days`) from `start` to `end` (both included) of every channel in
+    `channels`, for the daily reminder. Channels without gaps are left out.
+
+    Three queries whatever the number of channels: the channels, the roster rows of those
+    weeks, and the absences of their monitors that overlap the period (the last two take
+    `channels` as a subquery)."""
+    days = workdays(start, end)
+    weeks = sorted({day.isocalendar()[:2] for day in days})
+    rows = RosterWeek.objects.filter(week_keys_q(weeks), channel__in=channels)
+    monitors: dict[tuple[int, int, int], tuple[int, ...]] = {
+        (channel_id, year, week): tuple(pk for pk in (primary_id, backup_id) if pk is not None)
+        for channel_id, year, week, primary_id, backup_id in rows.values_list(
+            "channel_id", "iso_year", "iso_week", "primary_id", "backup_id"
+        )
+    }
+    people = User.objects.filter(Q(pk__in=rows.values("primary_id")) | Q(pk__in=rows.values("backup_id")))
+    away = absences_by_person(people.values("pk"), start, end)
+    gaps = {}
+    for channel in channels.order_by("pk"):
+        found = gap_days(days, lambda key, pk=channel.pk: monitors.get((pk, *key), ()), away)
+        if found:
+            gaps[channel] = found
+    return gaps
+
+
+@dataclass(frozen=True)
+class RosterWeekView:
+    iso_year: int
+    iso_week: int
+    monday: datetime.date
+    primary: User | None
+    backup: User | None
+    gap_days: tuple[datetime.date, ...]
+
+    @property
+    def is_gap(self) -> bool:
+        return bool(self.gap_days)
+
+
+def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_OUTLOOK_WEEKS) -> list[RosterWeekView]:
+    """The next `weeks` ISO weeks from `start`, each with its monitors and its gap days
+    (`gap_days`, from `start` on: days already past are history, not gaps to act on), for the
+    channel's page. Two queries whatever the number of weeks: the roster rows with the
+    monitors' names, and the absences."""
+    first_monday = start - datetime.timedelta(days=start.weekday())
+    mondays = [first_monday + datetime.timedelta(weeks=i) for i in range(weeks)]
+    keys = [monday.isocalendar()[:2] for monday in mondays]
+    rows = {
+        (row.iso_year, row.iso_week): row
+        for row in RosterWeek.objects.filter(channel=channel)
+        .filter(week_keys_q(keys))
+        .select_related("primary", "backup")
+    }
+    people = {person.pk for row in rows.values() for person in (row.primary, row.backup) if person}
+    away = absences_by_person(people, first_monday, mondays[-1] + datetime.timedelta(days=6))
+
+    def monitors_of_week(key) -> tuple[int, ...]:
+        row = rows.get(key)
+        return tuple(person.pk for person in (row.primary, row.backup) if person) if row else ()
+
+    outlook = []
+    for monday, key in zip(mondays, keys, strict=True):
+        row = rows.get(key)
+        primary, backup = (row.primary, row.backup) if row else (None, None)
+        days = workdays(max(monday, start), monday + datetime.timedelta(days=4))
+        gaps = tuple(gap_days(days, monitors_of_week, away))
+        outlook.append(RosterWeekView(key[0], key[1], monday, primary, backup, gaps))
+    return outlook
+
+
+# --- Scheduled work: update rhythm and screenshot duties ---
+
+RHYTHM_RESULTS_SHOWN = 8
+SCREENSHOT_ESCALATION_DAYS = 30
+
+
+def rhythm_results(channel: Channel, limit: int = RHYTHM_RESULTS_SHOWN) -> list[RhythmCheck]:
+    """The channel's latest update-rhythm checks, newest period first (one query)."""
+    return list(RhythmCheck.objects.filter(channel=channel).order_by("-starts_on", "-pk")[:limit])
+
+
+def screenshot_escalates_on(starts_on: datetime.date) -> datetime.date:
+    """The day the chef is told of a screenshot duty still unfulfilled: 30 days after it began."""
+    return starts_on + datetime.timedelta(days=SCREENSHOT_ESCALATION_DAYS)
+
+
+def screenshot_taken_within(channel, first_day, last_day) -> Exists:
+    """Whether a screenshot record of `channel` was taken in [`first_day`, `last_day`]: the
+    fulfilment of a duty. Each argument may be a value or an OuterRef, so the same rule serves
+    the channel page (per duty) and the daily job (per channel)."""
+    return Exists(Screenshot.objects.filter(channel=channel, taken_on__gte=first_day, taken_on__lte=last_day))
+
+
+@dataclass(frozen=True)
+class DutyState:
+    """A screenshot duty as the channel page shows it; fulfilment and overdue are computed."""
+
+    duty: ScreenshotDuty
+    fulfilled: bool
+    overdue: bool
+    escalates_on: datetime.date
+
+
+def screenshot_duties_of(channel: Channel, today: datetime.date) -> list[DutyState]:
+    """Every screenshot duty of the channel, newest half year first, each with whether a
+    screenshot taken within its half year fulfils it and whether it is overdue (unfulfilled
+    and `today` on or after the day the chef is told). One query."""
+    fulfilled = screenshot_taken_within(OuterRef("channel"), OuterRef("period_start"), OuterRef("period_end"))
+    duties = ScreenshotDuty.objects.filter(channel=channel).annotate(fulfilled=fulfilled).order_by("-period_start")
+    states = []
+    for duty in duties:
+        escalates_on = screenshot_escalates_on(duty.starts_on)
+        overdue = not duty.fulfilled and today >= escalates_on
+        states.append(DutyState(duty, duty.fulfilled, overdue, escalates_on))
+    return states

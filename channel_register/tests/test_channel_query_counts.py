@@ -1,0 +1,229 @@
+"""Exact query counts for the channel list, the channel page, the training page and the public
+register, at 1 and 3 items.
+
+The count is the same at both sizes: nothing is read once per channel, plan version,
+agreement, roster week, screenshot, file, removal entry, closure request or person.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.tests.factories import AbsenceFactory, make_user
+from channel_register.domain.channels import appoint, assign_roster, log_removal, propose_agreement, record_screenshot
+from channel_register.domain.updates import log_update
+from channel_register.enums import ChannelStatus, RemovalCategory
+from plans.domain import closures
+from plans.domain.drafts import revise
+from plans.domain.transitions import transition
+from plans.enums import Action
+from plans.tests.factories import complete_plan
+
+from .channel_factories import (
+    ANALYSIS,
+    CHAIN_APPROVAL,
+    active_channel,
+    png_upload,
+    trained,
+)
+from .channel_upkeep_factories import feed_entry, feed_state, past_halves, past_weekly_checks, screenshot_duty
+
+# Every signed-in count includes six queries of the frame: the session, the user and the
+# user's role groups; and the session save (a savepoint, the UPDATE, its release).
+
+# The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
+# channels (unit and owner joined). The readable units are a subquery of the COUNT and the page.
+LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
+# The frame, the channel (the unit's chef chain, owner and screenshot responsible joined), the
+# user's readable units, the plans (unit and author joined), the agreements (owner and chef
+# joined), the checklist (who ticked joined), the screenshots (taker joined) and their files
+# (one prefetch), the closure requests (authors joined), the other people, the roster weeks
+# (monitors joined) and the absences that make gaps, the last inventory, the removal log
+# (registrars joined), the last rhythm checks, the latest updates (who logged them joined), the
+# screenshot duties (their fulfilment a subquery), and the unread badge. The feed's state is
+# joined to the channel.
+DETAIL_QUERIES = {"medarbetare": 23, "chef": 23}
+# The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
+# the page of updates (who logged them joined), and the unread badge. Who may delete which row
+# costs nothing more: the unit's chef chain came with the channel, and is asked once.
+UPDATE_LOG_QUERIES = {"medarbetare": 11, "chef": 11}
+# The frame, the people in scope with their training annotated, the people the viewer may
+# register for (the rule asked once per unit: the unit's chef chain), the viewer's own
+# records, the choices of the form, and the unread badge. The kommunikationsansvarig
+# registers for anyone without asking for a chef.
+TRAINING_QUERIES = {"chef": 15, "kommunikator": 11}
+# No session for an anonymous visitor: only the register itself (units joined).
+PUBLIC_QUERIES = {"public_register": 1, "public_register_json": 1, "public_register_csv": 1}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def library_people(org, n: int) -> list:
+    """`n` trained Länsbiblioteket staff besides `medarbetare`."""
+    return [
+        trained(make_user(Role.MEDARBETARE, unit=org.library, username=f"person{i}", full_name=f"Person {i}"))
+        for i in range(n)
+    ]
+
+
+def listed_channels(org, n: int) -> None:
+    """`n` planned Länsbiblioteket channels, each with its own owner."""
+    for i, owner in enumerate(library_people(org, n)):
+        channel = complete_plan(org.medarbetare, channel_name=f"Kanal {i}").channel
+        appoint(channel.pk, actor=org.chef, owner=owner, screenshot_responsible=owner)
+
+
+def channel_with_history(org, n: int):
+    """An active channel with `n` of everything its page lists: plan versions, other people,
+    agreements, assigned roster weeks (one with an absence of its monitor), screenshot
+    records of `n` files each, removal entries, closure requests (`n - 1` withdrawn,
+    one drafted), updates logged by hand, checked weeks and screenshot duties; and a feed
+    whose last read failed."""
+    channel = active_channel(org)
+    plan = channel.plans.get()
+    for _ in range(n - 1):
+        plan = revise(plan.pk, actor=org.medarbetare)
+        transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+        for actor, action in CHAIN_APPROVAL:
+            transition(plan.pk, action, actor=getattr(org, actor))
+    trained(org.medarbetare)
+    others = library_people(org, n)
+    channel = appoint(
+        channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare, others=others
+    )
+    today = timezone.localdate()
+    for i, person in enumerate(others):
+        propose_agreement(channel.pk, actor=org.chef, owner=person, tasks=f"Uppgift {i}", hours_per_week=Decimal(2))
+        year, week, _ = (today + timedelta(weeks=i + 1)).isocalendar()
+        assign_roster(channel.pk, actor=org.chef, first=(year, week), last=(year, week), primary=person)
+        record_screenshot(
+            channel.pk,
+            actor=org.medarbetare,
+            taken_on=today,
+            url="https://example.se/",
+            uploads=[png_upload(f"bild{i}-{j}.png") for j in range(n)],
+        )
+        log_removal(
+            channel.pk,
+            actor=org.medarbetare,
+            removed_on=today,
+            category=RemovalCategory.ADVERTISING,
+            description=f"Reklam {i}",
+            upload=png_upload(f"bevis{i}.png"),
+        )
+        closure = closures.create_closure_request(channel.pk, actor=org.medarbetare, analysis=ANALYSIS)
+        if i < n - 1:
+            closures.transition(closure.pk, Action.WITHDRAW, actor=org.medarbetare)
+        log_update(channel, org.medarbetare, published_on=today - timedelta(days=i), note=f"Inlägg {i}")
+    for year, half in past_halves(today, n):
+        screenshot_duty(channel, year, half)
+    past_weekly_checks(channel, n, today)
+    channel.feed_url = "https://example.se/flode.xml"
+    channel.save(update_fields=["feed_url"])
+    feed_state(channel, checked_at=timezone.now(), error="HTTP 404")
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    AbsenceFactory(user=others[0], starts_on=monday, ends_on=monday + timedelta(days=2))
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.AKTIV
+    return channel
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "kommunikator"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_channel_list_query_count_same_for_one_and_three_channels(client, org, django_assert_num_queries, viewer, n):
+    listed_channels(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(LIST_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_channel_page_query_count_same_for_one_and_three_of_everything(
+    client, org, django_assert_num_queries, viewer, n
+):
+    channel = channel_with_history(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(DETAIL_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+
+    assert response.status_code == 200
+    context = response.context
+    listed = ["plans", "others", "agreements", "screenshots", "removals", "closures"]
+    assert [len(context[name]) for name in listed] == [n] * len(listed)
+    assert [len(screenshot.files.all()) for screenshot in context["screenshots"]] == [n] * n
+    assert sum(row["week"].primary is not None for row in context["roster"]) == n
+    upkeep = [context["rhythm_cells"], context["latest_updates"], context["duties"]]
+    assert [len(items) for items in upkeep] == [n, n, n]
+    assert context["feed"].error == "HTTP 404"
+
+
+def channel_with_updates(org, n: int):
+    """An active channel owned by `medarbetare` with `n` updates logged by hand and `n` read
+    from its feed."""
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    channel = appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    now = timezone.now()
+    for i in range(n):
+        log_update(channel, org.medarbetare, published_on=timezone.localdate() - timedelta(days=i), note=f"{i}")
+        feed_entry(channel, now - timedelta(hours=i + 1), link=f"https://example.se/{i}")
+    return channel
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_update_log_query_count_same_for_one_and_three_updates_of_each_source(
+    client, org, django_assert_num_queries, viewer, n
+):
+    channel = channel_with_updates(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(UPDATE_LOG_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:update_log", args=[channel.pk]))
+
+    assert response.status_code == 200
+    rows = response.context["page"].object_list
+    assert [update.can_delete for update in rows].count(True) == n
+    assert len(rows) == 2 * n
+
+
+@pytest.mark.parametrize("viewer", ["chef", "kommunikator"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_training_page_query_count_same_for_one_and_three_people(client, org, django_assert_num_queries, viewer, n):
+    library_people(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(TRAINING_QUERIES[viewer]):
+        response = client.get(reverse("people:trainings"))
+
+    assert response.status_code == 200
+    shown = {row.person.username for row in response.context["page"].object_list}
+    assert {f"person{i}" for i in range(n)} <= shown
+
+
+@pytest.mark.parametrize("endpoint", ["public_register", "public_register_json", "public_register_csv"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_register_query_count_same_for_one_and_three_active_channels(
+    client, org, django_assert_num_queries, endpoint, n
+):
+    for i in range(n):
+        active_channel(org, channel_name=f"Aktiv kanal {i}")
+
+    with django_assert_num_queries(PUBLIC_QUERIES[endpoint]):
+        response = client.get(reverse(endpoint))
+
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").count("Aktiv kanal") == n

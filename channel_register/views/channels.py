@@ -1,0 +1,298 @@
+"""The channel register's list and the channel's page (with what the scheduled jobs found: the
+update-rhythm strip, the feed's state, the screenshot duties), and the status and checklist
+forms. People and agreements are in views.people; roster, inventory, screenshots, the removal
+log and downloads in views.records; the update log and the feed address in views.upkeep.
+
+Every view reads the channel through `common.get_visible_channel` (another unit's channel is a
+404), checks the rule for what it does (403 when refused) and leaves the change to one domain
+function (channel_register.domain.channels), whose errors it shows at the form's fields.
+
+The plans and closure requests on the channel's page come from the plans app through
+`hooks.plans().channel_page` (the register does not import plans).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Unit
+from accounts.queries import is_overseer, readable_units, unit_and_descendant_ids
+from kob_social.errors import Conflict, Incomplete, NotAllowed
+
+from .. import hooks, rules
+from ..domain import channels as domain
+from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, FrequencyPeriod
+from ..forms import ChannelFilterForm, ChannelStatusForm, ChecklistForm
+from ..models import Channel, RhythmCheck
+from ..queries import (
+    channels_visible_to,
+    inventory_due,
+    inventory_overdue,
+    rhythm_results,
+    roster_outlook,
+    screenshot_duties_of,
+)
+from .common import PAGE_SIZE, conflict_response, get_visible_channel
+
+RHYTHM_STRIP = 8
+LATEST_UPDATES = 5
+RHYTHM_STRIP = 8
+LATEST_UPDATES = 5
+
+
+STATUS_MESSAGES = {
+    ChannelAction.ACTIVATE: gettext_lazy("The channel is now active."),
+    ChannelAction.PAUSE: gettext_lazy("The channel has been paused."),
+    ChannelAction.RESUME: gettext_lazy("The channel is active again."),
+    ChannelAction.START_CLOSURE: gettext_lazy("The channel is being closed."),
+    ChannelAction.CLOSE: gettext_lazy("The channel has been closed."),
+}
+
+BLOCKED_MESSAGES = {
+    ChannelAction.ACTIVATE: gettext_lazy("The channel cannot be activated yet: %(reasons)s"),
+    ChannelAction.CLOSE: gettext_lazy("The channel cannot be closed yet: %(reasons)s"),
+}
+
+# The status buttons a manager sees; closing starts only through a closure request.
+BUTTON_ACTIONS = [ChannelAction.ACTIVATE, ChannelAction.PAUSE, ChannelAction.RESUME, ChannelAction.CLOSE]
+
+# Changes that cannot be undone in the app, or take the channel out of use: asked first.
+CONFIRM_QUESTIONS = {
+    ChannelAction.PAUSE: gettext_lazy("Pause the channel? It leaves the public register until it is resumed."),
+    ChannelAction.CLOSE: gettext_lazy("Close the channel for good? This cannot be undone."),
+}
+
+
+# --- Parts of the channel's page -------------------------------------------------------------------
+
+
+def gap_ranges(days) -> list[tuple[datetime.date, datetime.date]]:
+    """Consecutive gap days as (first, last) pairs: Mon, Tue, Thu → (Mon, Tue), (Thu, Thu)."""
+    ranges: list[list[datetime.date]] = []
+    for day in days:
+        if ranges and (day - ranges[-1][1]).days == 1:
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    return [(first, last) for first, last in ranges]
+
+
+def outlook_rows(channel: Channel, today: datetime.date) -> list[dict]:
+    """The next 12 ISO weeks of the roster, with each week's dates and its gaps as ranges."""
+    return [
+        {
+            "week": week,
+            "sunday": week.monday + datetime.timedelta(days=6),
+            "gaps": gap_ranges(week.gap_days),
+            "unassigned": week.primary is None and week.backup is None,
+        }
+        for week in roster_outlook(channel, today)
+    ]
+
+
+def inventory_state(channel: Channel, today: datetime.date) -> dict:
+    last = channel.inventories.select_related("confirmed_by").order_by("-confirmed_at", "-pk").first()
+    # inventory_due reads the last confirmation itself when given None; when there is none the
+    # answer counts from the activation, so pass that and spare the second query.
+    due = inventory_due(channel, last.confirmed_at if last else channel.activated_at)
+    return {"last": last, "due": due, "overdue": inventory_overdue(due, today)}
+
+
+def rhythm_cell(check: RhythmCheck) -> dict:
+    """One period of the update-rhythm strip: its name ("v. 47", "november 2026"), in machine
+    form for <time>, the count against the requirement, and the result in words, so that the
+    colour is never the only sign (WCAG 1.4.1)."""
+    if check.period == FrequencyPeriod.WEEK:
+        year, week, _weekday = check.starts_on.isocalendar()
+        period, machine = _("w. %(week)d") % {"week": week}, f"{year}-W{week:02d}"
+    else:
+        period, machine = date_format(check.starts_on, "F Y"), check.starts_on.strftime("%Y-%m")
+    if check.met:
+        result = _("met")
+    elif check.missed_in_row > 1:
+        result = _("missed, %(count)d in a row") % {"count": check.missed_in_row}
+    else:
+        result = _("missed")
+    return {"check": check, "period": period, "datetime": machine, "result": result}
+
+
+def upkeep_context(user, channel: Channel, today: datetime.date) -> dict:
+    """The scheduled-work parts of the channel's page (the rhythm the plan in force requires
+    comes from the plans, through the hooks): the last eight checked periods (oldest first, as
+    a strip reads), the latest updates, the feed's state and the half-yearly screenshot duties.
+    Three queries, whatever their sizes; the feed state came with the channel."""
+    feed = getattr(channel, "feed_state", None)
+    return {
+        "rhythm_cells": [rhythm_cell(check) for check in reversed(rhythm_results(channel, limit=RHYTHM_STRIP))],
+        "latest_updates": list(channel.updates.select_related("logged_by")[:LATEST_UPDATES]),
+        "feed": feed,
+        # The reader has not yet read the address now set: its state is of the old one.
+        "feed_is_stale": feed is not None and feed.url != channel.feed_url,
+        "duties": screenshot_duties_of(channel, today),
+        "can_log_update": rules.can_log_update(user, channel),
+        "can_set_feed_url": rules.can_set_feed_url(user, channel),
+    }
+
+
+def chosen_next_week(today: datetime.date) -> tuple[int, int]:
+    year, week, _weekday = (today + datetime.timedelta(weeks=1)).isocalendar()
+    return year, week
+
+
+# --- The list and the page ----------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def channel_list(request):
+    user = request.user
+    units = Unit.objects.order_by("name") if is_overseer(user) else readable_units(user).order_by("name")
+    form = ChannelFilterForm(request.GET or None, units=units)
+    channels = channels_visible_to(user).order_by("name", "pk")
+    # Each valid filter applies on its own: an unknown unit in an old link must not drop the search.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q"):
+        query = data["q"]
+        channels = channels.filter(
+            Q(name__icontains=query) | Q(url__icontains=query) | Q(owner__full_name__icontains=query)
+        )
+    if data.get("unit"):
+        channels = channels.filter(unit_id__in=unit_and_descendant_ids(data["unit"]))
+    if data.get("status"):
+        channels = channels.filter(status=data["status"])
+    if data.get("platform"):
+        channels = channels.filter(platform=data["platform"])
+    page = Paginator(channels, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query_string = request.GET.copy()
+    query_string.pop("sida", None)
+    return render(request, "channels/list.html", {"form": form, "page": page, "query_string": query_string.urlencode()})
+
+
+@login_required
+@require_safe
+def channel_detail(request, pk):
+    channel = get_visible_channel(request, pk)
+    return render(request, "channels/detail.html", detail_context(request, channel))
+
+
+def detail_context(request, channel: Channel) -> dict:
+    """Everything on the channel's page (its plans and closure requests come from the plans
+    app, through the hooks), in a number of queries that does not grow with the number of
+    plans, agreements, roster weeks, screenshots, removals, closure requests, updates, rhythm
+    checks or screenshot duties."""
+    user = request.user
+    today = timezone.localdate()
+    can_manage = rules.can_manage_channel(user, channel)
+
+    from_plans = hooks.plans().channel_page(request, channel)
+
+    agreements = list(channel.agreements.select_related("owner", "chef"))
+    for agreement in agreements:
+        agreement.can_confirm = (user.pk == agreement.owner_id and not agreement.owner_confirmed_at) or (
+            user.pk == agreement.chef_id and not agreement.chef_confirmed_at
+        )
+
+    ticks = {tick.item: tick for tick in channel.checklist.select_related("ticked_by")}
+    checklist = [{"item": item, "tick": ticks.get(item.value)} for item in ChecklistItem]
+
+    status_actions = []
+    for (status, action), _target in CHANNEL_TRANSITIONS.items():
+        if status != channel.status or action not in BUTTON_ACTIONS:
+            continue
+        blockers = (
+            domain.activation_blockers(channel)
+            if action == ChannelAction.ACTIVATE
+            else domain.closing_blockers(channel)
+            if action == ChannelAction.CLOSE
+            else []
+        )
+        status_actions.append({"action": action, "blockers": blockers, "confirm": CONFIRM_QUESTIONS.get(action, "")})
+
+    screenshots = list(channel.screenshots.select_related("taken_by").prefetch_related("files"))
+    return {
+        "channel": channel,
+        "others": list(channel.others.all()),
+        "agreements": agreements,
+        "checklist": checklist,
+        "checklist_open": channel.status == ChannelStatus.PLANERAD,
+        "status_actions": status_actions,
+        "roster": outlook_rows(channel, today),
+        "inventory": inventory_state(channel, today),
+        "screenshots": screenshots,
+        "removals": list(channel.removals.select_related("created_by")),
+        "can_manage": can_manage,
+        "can_appoint": rules.can_appoint(user, channel),
+        "can_edit_roster": rules.can_edit_roster(user, channel),
+        "can_confirm_inventory": rules.can_confirm_inventory(user, channel)
+        and channel.status in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD),
+        "can_record_screenshot": rules.can_record_screenshot(user, channel),
+        "can_log_removal": rules.can_log_removal(user, channel),
+        "today": today,
+        **upkeep_context(user, channel, today),
+        **from_plans,
+    }
+
+
+# --- Status and checklist -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def channel_status(request, pk):
+    channel = get_visible_channel(request, pk)
+    if not rules.can_manage_channel(request.user, channel):
+        raise PermissionDenied(_("Only the unit's manager or the communications officer can do this."))
+    form = ChannelStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete, so nothing was changed. Try again."))
+        return render(request, "channels/detail.html", detail_context(request, channel), status=400)
+    action = ChannelAction(form.cleaned_data["action"])
+    try:
+        domain.channel_transition(
+            channel.pk, action, actor=request.user, expected_revision=form.cleaned_data["revision"]
+        )
+    except Conflict as exc:
+        return conflict_response(request, message=str(exc), back_url=channel.get_absolute_url(), channel=channel)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except Incomplete as exc:
+        reasons = " ".join(message for msgs in exc.errors.values() for message in msgs)
+        template = BLOCKED_MESSAGES.get(action) or _("The channel's status was not changed: %(reasons)s")
+        messages.error(request, template % {"reasons": reasons})
+        return redirect(channel.get_absolute_url() + "#status-heading")
+    messages.success(request, STATUS_MESSAGES[action])
+    return redirect(channel)
+
+
+@login_required
+@require_POST
+def checklist(request, pk):
+    channel = get_visible_channel(request, pk)
+    if not rules.can_manage_channel(request.user, channel):
+        raise PermissionDenied(_("Only the unit's manager or the communications officer can do this."))
+    form = ChecklistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete, so nothing was changed. Try again."))
+        return render(request, "channels/detail.html", detail_context(request, channel), status=400)
+    item = ChecklistItem(form.cleaned_data["item"])
+    ticked = form.cleaned_data["ticked"]
+    try:
+        domain.set_checklist_item(channel.pk, item, actor=request.user, ticked=ticked)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    if ticked:
+        messages.success(request, _("Ticked: %(item)s") % {"item": item.label})
+    else:
+        messages.success(request, _("No longer ticked: %(item)s") % {"item": item.label})
+    return redirect(channel.get_absolute_url() + "#checklist-heading")
