@@ -1,7 +1,7 @@
 """Forms of the channel pages: the filters of the list, the status and checklist buttons, the
 people, the agreement, the supervision roster, the inventory, screenshots, the removal log and
 the closure request. The forms only collect and shape input; the rules are the domain's
-(plans.domain.channels and plans.domain.closures), whose errors the views tie to these fields."""
+(channel_register.domain.channels), whose errors the views tie to these fields."""
 
 import datetime
 
@@ -208,7 +208,7 @@ class MultipleFileInput(forms.FileInput):
 
 class UploadField(forms.FileField):
     """Collects the uploaded file(s) as they came: they are checked by content, not here but in
-    the domain (plans.uploads), whose Swedish messages the views show at this field. A missing
+    the domain (channel_register.uploads), whose Swedish messages the views show at this field. A missing
     file is the domain's to refuse too, so `required` only marks the field for the reader."""
 
     def clean(self, data, initial=None):
@@ -286,7 +286,7 @@ class WebAddressField(forms.URLField):
 
 
 class UpdateForm(forms.Form):
-    """An update of the channel logged by hand (plans.domain.updates.log_update)."""
+    """An update of the channel logged by hand (channel_register.domain.updates.log_update)."""
 
     published_on = forms.DateField(
         label=_("Date published"),

@@ -309,7 +309,7 @@ PDF_SIGNATURE_PLACE = env("PDF_SIGNATURE_PLACE", default="Uppsala")
 PDF_SIGNING_CERTIFICATE = env("PDF_SIGNING_CERTIFICATE", default="")
 PDF_SIGNING_PASSWORD = env("PDF_SIGNING_PASSWORD", default="")
 
-# Reading channel feeds (plans.fetch): only public addresses are fetched. Networks listed here
+# Reading channel feeds (channel_register.fetch): only public addresses are fetched. Networks listed here
 # (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.
 FEED_ALLOWED_NETWORKS = env.list("FEED_ALLOWED_NETWORKS", default=[])
 for _network in FEED_ALLOWED_NETWORKS:

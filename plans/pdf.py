@@ -31,7 +31,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Importing WeasyPrint switches Pillow to load truncated images, for the whole process. Our
-# documents contain no user images, and the upload checks (plans.uploads) must refuse
+# documents contain no user images, and the upload checks (channel_register.uploads) must refuse
 # truncated ones, so the process-wide default is put back.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 

@@ -1,12 +1,12 @@
 """The half-yearly screenshot duty: each active channel needs at least one screenshot record
 per half year (H1 January–June, H2 July–December).
 
-Run daily by `plans.tasks.screenshot_duties` (so also on 1 January and 1 July), and by hand
+Run daily by `channel_register.tasks.screenshot_duties` (so also on 1 January and 1 July), and by hand
 with `manage.py run_job screenshot_duties --date …`. It opens the current half year's duty of
 every active channel that has none, reminds the screenshot responsible of every duty not yet
 fulfilled, and tells the chef once 30 days have passed since the duty began.
 
-Fulfilment and "overdue" are computed (plans.queries), never stored. Duties are unique per
+Fulfilment and "overdue" are computed (channel_register.queries), never stored. Duties are unique per
 channel and half year and every notification has a key, so a second run changes nothing.
 """
 

@@ -12,7 +12,7 @@ The rules:
 - Every read is recorded on the channel's ChannelFeed: `checked_at` always; `succeeded_at` and an
   empty `error` on success; the reason, in words for people, on failure (the channel page shows
   it). A broken feed never stops the others.
-- The fetching itself (public addresses only, time and size limits) is plans.fetch.
+- The fetching itself (public addresses only, time and size limits) is channel_register.fetch.
 """
 
 import calendar

@@ -1,8 +1,8 @@
 """Writes about a channel's update log and its feed address: an update logged by hand, a
 wrongly logged one deleted, the feed address set, changed or cleared.
 
-Updates read from the feed are written by the feed reader (plans.domain.feeds), never here;
-the weekly rhythm check (plans.domain.rhythm) counts both kinds alike.
+Updates read from the feed are written by the feed reader (channel_register.domain.feeds), never here;
+the weekly rhythm check (channel_register.domain.rhythm) counts both kinds alike.
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""The update log and the feed address through their domain functions (plans.domain.updates):
+"""The update log and the feed address through their domain functions (channel_register.domain.updates):
 who may log, delete and set; what is refused, with which message at which field, and that a
 refusal changes nothing; the published time of a manual entry (noon, local time, summer or
 winter); the channel's history for a new feed address and the feed state left to the reader.

@@ -3,7 +3,7 @@ deleting a wrongly logged entry, and setting the feed address.
 
 As everywhere in the channel register, the channel is read through `get_visible_channel`
 (another unit's channel is a 404), the rule for the action is asked (403 when refused), and
-the change is left to one domain function (plans.domain.updates), whose messages are tied to
+the change is left to one domain function (channel_register.domain.updates), whose messages are tied to
 the form's fields.
 """
 
