@@ -134,14 +134,14 @@ def closure_create(request, pk):
             messages.info(request, _("A closure request for this channel is already being drafted or decided."))
             return redirect(open_request)
         form = ClosureForm()
-    return render(request, "channels/closure_form.html", {"channel": channel, "closure": None, "form": form})
+    return render(request, "plans/closure_form.html", {"channel": channel, "closure": None, "form": form})
 
 
 @login_required
 @require_safe
 def closure_detail(request, pk):
     closure = get_visible_closure(request, pk)
-    return render(request, "channels/closure_detail.html", detail_context(request, closure))
+    return render(request, "plans/closure_detail.html", detail_context(request, closure))
 
 
 @login_required
@@ -165,7 +165,7 @@ def closure_edit(request, pk):
             except Conflict:
                 form.add_error(None, EDIT_CONFLICT_MESSAGE)
                 return render(
-                    request, "channels/closure_form.html", {**context, "form": form, "conflict": True}, status=409
+                    request, "plans/closure_form.html", {**context, "form": form, "conflict": True}, status=409
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
@@ -173,7 +173,7 @@ def closure_edit(request, pk):
                 return submit(request, closure)
             messages.success(request, _("The closure request has been saved."))
             return redirect(closure)
-        return render(request, "channels/closure_form.html", {**context, "form": form})
+        return render(request, "plans/closure_form.html", {**context, "form": form})
     if request.GET.get("kontrollera") == "1":
         # The stored request with every reason it cannot be submitted yet, at its field.
         data = {name: getattr(closure, name) for name in ClosureRequest.ANALYSIS_FIELDS}
@@ -182,8 +182,8 @@ def closure_edit(request, pk):
         for field, msgs in closure_errors(closure).items():
             for message in msgs:
                 form.add_error(field, message)
-        return render(request, "channels/closure_form.html", {**context, "form": form, "checked": True})
-    return render(request, "channels/closure_form.html", {**context, "form": ClosureForm(instance=closure)})
+        return render(request, "plans/closure_form.html", {**context, "form": form, "checked": True})
+    return render(request, "plans/closure_form.html", {**context, "form": ClosureForm(instance=closure)})
 
 
 @login_required
@@ -192,7 +192,7 @@ def closure_action(request, pk):
     closure = get_visible_closure(request, pk)
     form = ClosureDecisionForm(request.POST)
     if not form.is_valid():
-        return render(request, "channels/closure_detail.html", detail_context(request, closure, form), status=400)
+        return render(request, "plans/closure_detail.html", detail_context(request, closure, form), status=400)
     action = Action(form.cleaned_data["action"])
     try:
         transition(
@@ -213,6 +213,6 @@ def closure_action(request, pk):
             _explain_incomplete(request, exc)
             return redirect(reverse("closures:edit", args=[closure.pk]) + "?kontrollera=1")
         add_domain_errors(form, exc.errors)
-        return render(request, "channels/closure_detail.html", detail_context(request, closure, form), status=400)
+        return render(request, "plans/closure_detail.html", detail_context(request, closure, form), status=400)
     messages.success(request, ACTION_MESSAGES[action])
     return redirect(closure)
