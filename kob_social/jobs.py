@@ -18,5 +18,10 @@ def job_day(on: str | None) -> datetime.date:
 def queue(task_name: str, **kwargs) -> None:
     """Queue the task registered under `task_name`, as its `.delay(**kwargs)` would (eager mode
     included), without importing it: a domain function queues the task that calls back into
-    that domain, and importing the task module there would make an import cycle."""
-    current_app.signature(task_name, kwargs=kwargs).delay()
+    that domain, and importing the task module there would make an import cycle.
+
+    A web process has not imported the apps' task modules (the worker does so when it starts):
+    the first call here does the same, so that the task is known by its name."""
+    if task_name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    current_app.tasks[task_name].delay(**kwargs)

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from django_celery_beat.models import PeriodicTask
 
 from kob_social.celery import app
+from kob_social.jobs import queue
 from kob_social.schedules import JOBS, SCHEDULES
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,28 @@ def test_run_job_refuses_a_malformed_date():
 def test_run_job_refuses_an_unknown_job():
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("run_job", "no_such_job", stdout=io.StringIO())
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in the calling process, as CELERY_TASK_ALWAYS_EAGER=1 makes them."""
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_queue_by_name_runs_the_task_like_delay_in_eager_mode(eager):
+    expired = SessionStore()
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    queue("accounts.tasks.purge_expired_sessions")
+
+    assert Session.objects.count() == 0
+
+
+def test_queue_by_an_unknown_name_fails_loudly():
+    with pytest.raises(KeyError):
+        queue("plans.tasks.no_such_task")
