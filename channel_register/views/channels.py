@@ -46,9 +46,6 @@ from .common import PAGE_SIZE, conflict_response, get_visible_channel
 
 RHYTHM_STRIP = 8
 LATEST_UPDATES = 5
-RHYTHM_STRIP = 8
-LATEST_UPDATES = 5
-
 
 STATUS_MESSAGES = {
     ChannelAction.ACTIVATE: gettext_lazy("The channel is now active."),
