@@ -105,11 +105,11 @@ def workdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return [day for day in days if day.weekday() < 5]
 
 
-def absences_by_person(people, start: datetime.date, end: datetime.date) -> dict[int, list[tuple]]:
-    """(first day, last day) of every absence of `people` (ids, or a subquery of ids) that
-    overlaps [`start`, `end`], by person id. One query."""
+def absences_by_person(whose: Q, start: datetime.date, end: datetime.date) -> dict[int, list[tuple]]:
+    """(first day, last day) of every absence (of the people `whose` selects) that overlaps
+    [`start`, `end`], by person id. One query."""
     away: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-    rows = Absence.objects.filter(user_id__in=people, starts_on__lte=end, ends_on__gte=start)
+    rows = Absence.objects.filter(whose, starts_on__lte=end, ends_on__gte=start)
     for user_id, starts_on, ends_on in rows.values_list("user_id", "starts_on", "ends_on"):
         away[user_id].append((starts_on, ends_on))
     return away
@@ -148,8 +148,8 @@ def roster_gaps(
             "channel_id", "iso_year", "iso_week", "primary_id", "backup_id"
         )
     }
-    people = User.objects.filter(Q(pk__in=rows.values("primary_id")) | Q(pk__in=rows.values("backup_id")))
-    away = absences_by_person(people.values("pk"), start, end)
+    monitors_q = Q(user__in=rows.values("primary_id")) | Q(user__in=rows.values("backup_id"))
+    away = absences_by_person(monitors_q, start, end)
     gaps = {}
     for channel in channels.order_by("pk"):
         found = gap_days(days, lambda key, pk=channel.pk: monitors.get((pk, *key), ()), away)
@@ -187,7 +187,7 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
         .select_related("primary", "backup")
     }
     people = {person.pk for row in rows.values() for person in (row.primary, row.backup) if person}
-    away = absences_by_person(people, first_monday, mondays[-1] + datetime.timedelta(days=6))
+    away = absences_by_person(Q(user_id__in=people), first_monday, mondays[-1] + datetime.timedelta(days=6))
 
     def monitors_of_week(key) -> tuple[int, ...]:
         row = rows.get(key)
