@@ -89,6 +89,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # Raised whenever the person's access changes (deactivated, roles or unit changed): it is
+    # part of the session's authentication hash, so every earlier session ends at its next request.
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
