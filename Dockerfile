@@ -53,4 +53,4 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "kob_social.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "kob_social.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-"]

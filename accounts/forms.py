@@ -4,10 +4,11 @@ may be chosen in them; the person fields the other apps' forms use."""
 from collections.abc import Callable, Iterable
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .domain.password_reset import admit_password_reset
 from .enums import AbsenceKind, Course
 from .models import User
 from .queries import people_in_scope, readable_units
@@ -26,6 +27,24 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form under the reset limit (accounts.domain.password_reset): over it no
+    mail is sent, and the view answers exactly as when one is, so the answer tells nobody
+    whether the address has an account or was limited."""
+
+    def __init__(self, *args, client_address: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client_address = client_address
+
+    def get_users(self, email):
+        """The accounts `save` mails: Django's choice (active, a usable password, the address
+        matching; one at most, addresses being unique), less those the limit refuses. Every
+        request is put to the limit, an unknown address too, so that it counts against the
+        client address."""
+        users = list(super().get_users(email)) or [None]
+        return [user for user in users if admit_password_reset(user, self.client_address)]
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -103,6 +105,30 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name()
+
+    def save(self, **kwargs):
+        # The database alone raises session_epoch (accounts.signals.end_sessions): a full save of
+        # a copy loaded before it was raised keeps the database's number instead of writing the
+        # old one back, which would bring the ended sessions back to life.
+        keep_epoch = not self._state.adding and kwargs.get("update_fields") is None
+        if keep_epoch:
+            self.session_epoch = models.F("session_epoch")
+        try:
+            super().save(**kwargs)
+        finally:
+            if isinstance(self.__dict__.get("session_epoch"), Combinable):
+                del self.__dict__["session_epoch"]  # deferred: read from the database when next needed
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (an HMAC of the password, with SECRET_KEY or one of the
+        SECRET_KEY_FALLBACKS as `secret`) extended by session_epoch: a session whose stored hash
+        no longer matches is flushed by django.contrib.auth.get_user on its next request."""
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self):
         return self.full_name or self.username
@@ -223,3 +249,28 @@ class Absence(models.Model):
 
     def covers(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset mail, the memory of the reset limit
+    (accounts.domain.password_reset, its only writer). Shared by every web process, unlike the
+    per-process cache. Holds no e-mail address: only the account a mail went to, if one did.
+    Rows older than a day are pruned by the same write path."""
+
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    mailed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mailed to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.client_address or '-'}"

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .forms import LoginForm
+from .views import PasswordResetView
 
 urlpatterns = [
     path(
@@ -12,14 +13,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/byt/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path(
-        "losenord/aterstall/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("losenord/aterstall/", PasswordResetView.as_view(), name="password_reset"),
     path("losenord/aterstall/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "losenord/aterstall/<uidb64>/<token>/",

@@ -6,11 +6,14 @@ whether they may run a channel, and a 403 would hide that); a chef sees the peop
 units they read; overseers see everyone. The registration form appears only for those who
 may register for at least one person (chefs for their units, the kommunikationsansvarig for
 everyone); a POST from anyone else is a 403.
+
+Also the password-reset page, Django's under the reset limit.
 """
 
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kob_social.client_ip import client_ip
 from kob_social.errors import NotAllowed, errors_to_form
 
 from . import rules
@@ -27,6 +31,7 @@ from .domain.people import delete_absence, register_absence, register_training
 from .enums import Course
 from .forms import (
     AbsenceForm,
+    LimitedPasswordResetForm,
     TrainingFilterForm,
     TrainingForm,
     absence_candidates,
@@ -247,3 +252,15 @@ def _delete(request, people: list[User]):
             % {"start": formats.date_format(absence.starts_on), "end": formats.date_format(absence.ends_on)},
         )
     return redirect("people:absences")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with the reset limit (accounts.domain.password_reset), counted per
+    client address as the sign-in lock counts it (kob_social.client_ip)."""
+
+    form_class = LimitedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "client_address": client_ip(self.request)}

@@ -11,6 +11,8 @@ from django.core import validators
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
@@ -19,9 +21,12 @@ from kob_social.errors import Incomplete
 
 from .domain.channels import iso_weeks
 from .enums import ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
-from .models import Channel
+from .models import Channel, ScreenshotFile
+from .models.channel import MAX_HOURS_PER_WEEK, TEXT_MAX_LENGTH, valid_hours_per_week
 
 DATE_WIDGET = {"type": "date"}
+# The search box of a list (here and in the plans app): a name, an address or a number.
+SEARCH_MAX_LENGTH = 200
 
 
 class PersonField(forms.ModelChoiceField):
@@ -49,13 +54,30 @@ def max_upload_size() -> str:
     return filesizeformat(settings.UPLOAD_MAX_BYTES)
 
 
+def show_length_limits(form: forms.BaseForm) -> None:
+    """Say each textarea's limit in its help text: the browser's `maxlength` stops typing and
+    cuts a pasted text silently, so the writer should know the limit before. (The plans app's
+    forms use it too.)"""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+            limit = gettext("At most %(limit)s characters.") % {
+                "limit": number_format(field.max_length, force_grouping=True)
+            }
+            field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
+
+
 def not_in_future(day: datetime.date | None) -> None:
     if day is not None and day > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."), code="future")
 
 
 class ChannelFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     platform = forms.ChoiceField(label=_("Platform"), required=False)
@@ -115,7 +137,7 @@ class AgreementForm(forms.Form):
     owner = PersonField(label=_("Owner"), queryset=User.objects.none())
     tasks = forms.CharField(
         label=_("Tasks"),
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the owner does in the channel: publishing, answering, supervision, screenshots."),
     )
@@ -123,9 +145,10 @@ class AgreementForm(forms.Form):
         label=_("Hours per week"),
         max_digits=4,
         decimal_places=1,
-        min_value=0,
-        max_value=40,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 40, "step": "0.5", "inputmode": "decimal"}),
+        validators=[valid_hours_per_week],  # the model's rule and message (also the plan's)
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": int(MAX_HOURS_PER_WEEK), "step": "0.5", "inputmode": "decimal"}
+        ),
         help_text=_("The working time the unit sets aside for the owner's tasks."),
     )
 
@@ -133,6 +156,7 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = unit_people(channel, keep=[channel.owner_id])
         self.fields["owner"].empty_label = _("Choose a person")
+        show_length_limits(self)
 
 
 class RosterForm(forms.Form):
@@ -196,10 +220,14 @@ class InventoryForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("If something is not right: what, and what will be done about it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_length_limits(self)
 
 
 class MultipleFileInput(forms.FileInput):
@@ -209,12 +237,29 @@ class MultipleFileInput(forms.FileInput):
 class UploadField(forms.FileField):
     """Collects the uploaded file(s) as they came: they are checked by content, not here but in
     the domain (channel_register.uploads), whose Swedish messages the views show at this field. A missing
-    file is the domain's to refuse too, so `required` only marks the field for the reader."""
+    file is the domain's to refuse too, so `required` only marks the field for the reader.
+
+    Checked here is the length of each file's name, against the stored original name's limit:
+    a name too long for it is an error at the field, not one cut short without a word."""
+
+    default_error_messages = {
+        "max_length": _(
+            "The file name is too long: at most %(max)s characters are allowed. Rename the file and choose it again."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", ScreenshotFile._meta.get_field("original_name").max_length)
+        super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [item for item in data if item]
-        return data or None
+        several = isinstance(data, list | tuple)
+        files = [item for item in data if item] if several else [data] if data else []
+        if any(len(item.name or "") > self.max_length for item in files):
+            raise forms.ValidationError(
+                self.error_messages["max_length"], code="max_length", params={"max": self.max_length}
+            )
+        return files if several else files[0] if files else None
 
 
 class ScreenshotForm(forms.Form):
@@ -254,7 +299,7 @@ class RemovalForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("Choose a category")), *RemovalCategory.choices])
     description = forms.CharField(
         label=_("Description"),
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was removed and why. Do not repeat personal data beyond what is needed."),
     )
@@ -270,6 +315,7 @@ class RemovalForm(forms.Form):
         self.fields["evidence"].help_text = _(
             "A screenshot or a PDF of the removed post or comment: PNG, JPEG or PDF, at most %(size)s."
         ) % {"size": max_upload_size()}
+        show_length_limits(self)
 
 
 class WebAddressField(forms.URLField):

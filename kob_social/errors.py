@@ -4,7 +4,7 @@ answers 409 (Conflict), 403 (NotAllowed) or the form again with the messages at 
 
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +33,17 @@ class Incomplete(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("incomplete plan")
         self.errors = errors
+
+
+def field_errors(row, fields) -> dict[str, list[str]]:
+    """The model's own checks (length, range, date: its field validators) of `fields` of `row`,
+    unsaved or stored: field → messages. A domain function asks this of what it is about to
+    write, so content that did not come through a form is held to the same limits."""
+    try:
+        row.clean_fields(exclude={field.name for field in row._meta.fields} - set(fields))
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
 
 
 # --- How a form view shows them -------------------------------------------------------------------

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,9 +75,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, for its note: a session ends SESSION_ABSOLUTE_SECONDS after sign-in.
+    "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kob_social.middleware.PrivatePagesMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,6 +149,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And 12 hours after sign-in however active (accounts.middleware); a change of the person's
+# access (deactivated, unit, roles) or password ends their other sessions at once (accounts.signals).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
 # django-axes: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -156,6 +163,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# The client's address, for the lock above and the password-reset limit (kob_social.client_ip):
+# TRUSTED_PROXY_COUNT reverse proxies stand in front of the app, each appending the address it
+# got the request from to X-Forwarded-For. 0: clients connect directly and the header is
+# ignored. Behind a proxy, leaving it at 0 makes every lock per username (docker-compose.yml).
+_trusted_proxy_count = env.str("TRUSTED_PROXY_COUNT", default="0").strip()
+if not (_trusted_proxy_count.isascii() and _trusted_proxy_count.isdigit()):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be a whole number ≥ 0 (the reverse proxies in front of the app), "
+        f"not {_trusted_proxy_count!r}."
+    )
+TRUSTED_PROXY_COUNT = int(_trusted_proxy_count)
+AXES_CLIENT_IP_CALLABLE = "kob_social.client_ip.client_ip"
 
 # django-guardian: no anonymous user row; anonymous visitors get nothing by object permission.
 ANONYMOUS_USER_NAME = None
@@ -224,9 +244,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Secure cookies get the __Host- prefix: the browser then refuses them unless they come over
+# HTTPS for this exact host with Path=/, so a sibling subdomain cannot set or shadow them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
+# The pages carry the token themselves (forms, and hx-headers for htmx): no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kob_social.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Features no page of the app uses are denied to every page (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "display-capture",
+        "accelerometer",
+        "gyroscope",
+        "magnetometer",
+    )
+}
 
 # A strict Content-Security-Policy: our own files only, no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -295,7 +339,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint reports every step of a rendering at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # --- Product ----------------------------------------------------------------------------------
@@ -308,6 +357,8 @@ DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
 PDF_SIGNATURE_PLACE = env("PDF_SIGNATURE_PLACE", default="Uppsala")
 PDF_SIGNING_CERTIFICATE = env("PDF_SIGNING_CERTIFICATE", default="")
 PDF_SIGNING_PASSWORD = env("PDF_SIGNING_PASSWORD", default="")
+# A draft preview is rendered by a worker, never in a web request, and given up after this long.
+PDF_PREVIEW_TIME_LIMIT = env.int("PDF_PREVIEW_TIME_LIMIT", default=30)
 
 # Reading channel feeds (channel_register.fetch): only public addresses are fetched. Networks listed here
 # (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.

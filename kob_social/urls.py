@@ -26,6 +26,7 @@ urlpatterns = [
     path("", plans_urls.home, name="home"),
 ]
 
+handler400 = "kob_social.views.bad_request"
 handler403 = "kob_social.views.permission_denied"
 handler404 = "kob_social.views.page_not_found"
 handler500 = "kob_social.views.server_error"

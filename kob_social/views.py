@@ -1,5 +1,9 @@
-from django.http import JsonResponse
+import logging
+
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,6 +25,27 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+logger = logging.getLogger(__name__)
+
+
+def bad_request(request, exception=None):
+    """400: a request the app cannot read (an unknown host name, a broken upload). The page is
+    the site's own, but must not depend on the request: with a disallowed host, anything that
+    asks for the host name fails again, so the plain page is the fallback."""
+    try:
+        return render(request, "errors/400.html", status=400)
+    except Exception:  # any failure here would turn a 400 into a 500
+        logger.exception("The 400 page could not be rendered; the plain page was sent")
+        return HttpResponseBadRequest(render_to_string("errors/400_plain.html"))
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form without a valid CSRF token: usually a page left open too long, or a
+    browser that refuses cookies. Nothing was changed; the page says what to do."""
+    context = {"cookies_missing": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "errors/csrf_failure.html", context, status=403)
 
 
 def permission_denied(request, exception=None):

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import domain
 from .queries import notifications_for
@@ -18,14 +18,18 @@ def notification_list(request):
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def open_notification(request, pk):
-    """Mark one notice as read and follow its link."""
+    """One notice of mine. A POST marks it read and follows its link; a GET changes nothing
+    and shows the notice with that button, for an address opened from a bookmark or the
+    browser's history (a GET from another site, a prefetch or a crawler must not mark it read).
+    Another person's notice does not exist for me (404)."""
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
+    target = notification.url if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None) else ""
+    if request.method != "POST":
+        return render(request, "notifications/open.html", {"notification": notification, "target": target})
     domain.mark_read(request.user, [notification.pk])
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
-        return redirect(notification.url)
-    return redirect("notifications:list")
+    return redirect(target or "notifications:list")
 
 
 @login_required

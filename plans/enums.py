@@ -1,4 +1,5 @@
-"""Vocabularies of the plans app, and the decision chain declared as data.
+"""Vocabularies of the plans app, the limits of what a person writes in it, and the decision
+chain declared as data.
 
 The plan's life:
 
@@ -11,10 +12,31 @@ decision. A chef who submits their own unit's plan signs the chef step by submit
 plan goes straight to the kommunikationsansvarig.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
+
+# --- What a person may write, once for the app ----------------------------------------------------
+# The strategy's template is a Word form whose every answer is a paragraph or a few (DOMAIN.md,
+# "The handlingsplan"): 3000 characters is a full page. The models validate these limits
+# (full_clean), the forms show the refusal at the field and put `maxlength` on the textarea, the
+# domain refuses content that did not come through a form (domain.drafts.written_errors,
+# domain.closures), and a value stored before a limit existed cannot be submitted
+# (domain.validation).
+ANSWER_MAX_LENGTH = 3000  # an answer of the plan, or of a closure request's analysis
+COMMENT_MAX_LENGTH = 2000  # a decision's comment
+# Updates per week or month that a plan may require; the weekly check counts against it.
+MIN_UPDATE_COUNT, MAX_UPDATE_COUNT = 1, 100
+# Dates a person types: no social medium's terms or goal before 2000, no goal deadline further
+# ahead than a plan can foresee (a plan is revised long before).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+DEADLINE_YEARS_AHEAD = 10
+# Goals of one plan: the template's table has room for a handful; the limit keeps a plan (and
+# its PDF) of a size that can be read and rendered.
+MAX_GOALS = 20
 
 
 class Metric(models.TextChoices):

@@ -3,16 +3,28 @@
 from django import forms
 from django.db import models
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PeopleChoiceField, PersonChoiceField
 from accounts.models import Unit, User
 from accounts.queries import readable_units, unit_and_descendant_ids
 from channel_register.enums import Platform
+from channel_register.forms import SEARCH_MAX_LENGTH, show_length_limits
+from channel_register.models.channel import MAX_HOURS_PER_WEEK
 
-from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS
-from .enums import Action, PlanStatus
+from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS, TOO_MANY_GOALS
+from .enums import (
+    COMMENT_MAX_LENGTH,
+    EARLIEST_DATE,
+    MAX_GOALS,
+    MAX_UPDATE_COUNT,
+    MIN_UPDATE_COUNT,
+    Action,
+    PlanStatus,
+)
 from .models import ClosureRequest, Goal, Plan
+from .models.plan import latest_deadline
 
 # The form's sections, in the order of the strategy's template; the template renders these.
 SECTIONS = [
@@ -91,8 +103,10 @@ class PlanForm(forms.ModelForm):
             "personal_data_note": forms.Textarea(attrs={"rows": 3}),
             "accessibility_routine": forms.Textarea(attrs={"rows": 3}),
             "channel_information": forms.Textarea(attrs={"rows": 3}),
-            "update_count": forms.NumberInput(attrs={"min": 1, "max": 100}),
-            "working_hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 40, "step": "0.5"}),
+            "update_count": forms.NumberInput(attrs={"max": MAX_UPDATE_COUNT}),
+            "working_hours_per_week": forms.NumberInput(
+                attrs={"min": 0, "max": int(MAX_HOURS_PER_WEEK), "step": "0.5"}
+            ),
         }
         help_texts = HELP_TEXTS
 
@@ -112,6 +126,13 @@ class PlanForm(forms.ModelForm):
             self.fields[name].queryset = members
         self.fields["terms_reviewed_by"].queryset = User.objects.filter(is_active=True).select_related("unit")
         self.fields["working_hours_per_week"].widget.attrs["inputmode"] = "decimal"
+        # The positive integer field writes min="0" over the widget's own (models.plan.valid_update_count).
+        self.fields["update_count"].widget.attrs["min"] = MIN_UPDATE_COUNT
+        # The browser's date picker offers what the model accepts (models.plan.valid_review_date).
+        self.fields["terms_reviewed_on"].widget.attrs.update(
+            {"min": EARLIEST_DATE.isoformat(), "max": timezone.localdate().isoformat()}
+        )
+        show_length_limits(self)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 
@@ -144,12 +165,21 @@ class GoalForm(forms.ModelForm):
         widgets = {
             "description": forms.TextInput(),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "baseline": forms.NumberInput(attrs={"step": "any"}),
-            "target": forms.NumberInput(attrs={"step": "any"}),
+            "baseline": forms.NumberInput(attrs={"step": "any", "min": 0}),
+            "target": forms.NumberInput(attrs={"step": "any", "min": 0}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the model accepts (models.plan.valid_deadline), offered by the date picker.
+        self.fields["deadline"].widget.attrs.update(
+            {"min": EARLIEST_DATE.isoformat(), "max": latest_deadline().isoformat()}
+        )
 
 
 class BaseGoalFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_GOALS}
+
     def goals(self) -> list[dict]:
         """The goals in the form's order; empty rows and rows marked for removal are left out."""
         goals = []
@@ -163,7 +193,15 @@ class BaseGoalFormSet(forms.BaseFormSet):
         return goals
 
 
-GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_delete=True)
+GoalFormSet = formset_factory(
+    GoalForm,
+    formset=BaseGoalFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_GOALS,
+    validate_max=True,
+    absolute_max=MAX_GOALS,
+)
 
 
 def goal_formset(*, data=None, plan: Plan | None = None) -> BaseGoalFormSet:
@@ -189,12 +227,21 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return or reject the plan."),
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_length_limits(self)
 
 
 class PlanFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     platform = forms.ChoiceField(label=_("Platform"), required=False)
@@ -235,6 +282,7 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        show_length_limits(self)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 
@@ -254,5 +302,9 @@ class ClosureDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return or reject the request."),
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_length_limits(self)

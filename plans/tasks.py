@@ -1,10 +1,11 @@
 """Celery tasks of the plans app: thin wrappers around the domain functions of the reminder of
-waiting decisions and of the signed PDF (the periodic ones declared in kob_social/schedules.py).
+waiting decisions, the signed PDF and the draft preview (the periodic ones declared in kob_social/schedules.py).
 Each takes keyword-only arguments, loads what it needs and calls one domain function; all of
 them are safe to run twice."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from kob_social.jobs import RELIABLE, job_day
 
@@ -46,3 +47,25 @@ def render_missing_pdfs() -> int:
     for signed_plan_id in ids:
         render_signed_plan.delay(signed_plan_id=signed_plan_id)
     return len(ids)
+
+
+@shared_task(
+    name=archive.PREVIEW_TASK,
+    soft_time_limit=settings.PDF_PREVIEW_TIME_LIMIT,
+    time_limit=settings.PDF_PREVIEW_TIME_LIMIT + 10,
+    # Not acknowledged late and never retried: a preview that is lost is asked for again by the
+    # next request for it (archive.PREVIEW_RETRY_AFTER), and one that runs out of time would only
+    # run out of time again.
+    acks_late=False,
+)
+def render_preview(*, plan_id: int, fingerprint: str) -> bool:
+    """Render a plan's draft preview of this content, within the time limit; when it cannot be
+    made, the reason is kept for the page that waits for it."""
+    try:
+        return archive.render_preview(plan_id, fingerprint)
+    except SoftTimeLimitExceeded:
+        archive.fail_preview(plan_id, fingerprint, f"Rendering took longer than {settings.PDF_PREVIEW_TIME_LIMIT} s.")
+        return False
+    except Exception as exc:
+        archive.fail_preview(plan_id, fingerprint, f"{type(exc).__name__}: {exc}")
+        raise

@@ -1,5 +1,6 @@
 """Writes of the accounts app: unit access and sessions here; trainings and absences in
-`people`, the reminder of expiring training in `reminders`."""
+`people`, the reminder of expiring training in `reminders`, the password-reset limit in
+`password_reset`."""
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone

@@ -15,7 +15,7 @@ from accounts.enums import Course
 from accounts.models import User
 from accounts.queries import has_valid_training, unit_and_descendant_ids
 from kob_social.concurrency import claim_revision
-from kob_social.errors import Conflict, Incomplete, NotAllowed
+from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 
 from .. import hooks, rules
 from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
@@ -217,18 +217,21 @@ def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, 
     errors = _merge(
         training_errors({"owner": [owner]}, timezone.localdate()), outsider_errors({"owner": [owner]}, channel.unit)
     )
-    if not (tasks or "").strip():
-        errors["tasks"] = [_("Describe the tasks.")]
-    if errors:
-        raise Incomplete(errors)
-    return Agreement.objects.create(
+    agreement = Agreement(
         channel=channel,
         owner=owner,
         chef=actor,
-        tasks=tasks.strip(),
+        tasks=(tasks or "").strip(),
         hours_per_week=hours_per_week,
         chef_confirmed_at=timezone.now(),
     )
+    errors = _merge(errors, field_errors(agreement, ["tasks", "hours_per_week"]))
+    if not agreement.tasks:
+        errors["tasks"] = [_("Describe the tasks.")]
+    if errors:
+        raise Incomplete(errors)
+    agreement.save()
+    return agreement
 
 
 def confirm_agreement(agreement_id: int, *, actor: User) -> Agreement:
@@ -316,7 +319,7 @@ def confirm_inventory(
         raise NotAllowed(_("Only the channel's owner or manager can confirm the inventory."))
     if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
         raise NotAllowed(_("Only an active or paused channel is inventoried."))
-    return InventoryConfirmation.objects.create(
+    confirmation = InventoryConfirmation(
         channel=channel,
         confirmed_by=actor,
         confirmed_at=timezone.now(),
@@ -325,6 +328,10 @@ def confirm_inventory(
         information_correct=information_correct,
         note=note.strip(),
     )
+    if errors := field_errors(confirmation, ["note"]):
+        raise Incomplete(errors)
+    confirmation.save()
+    return confirmation
 
 
 def record_screenshot(
@@ -341,6 +348,11 @@ def record_screenshot(
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_record_screenshot(actor, channel):
         raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
+    screenshot = Screenshot(
+        channel=channel, taken_on=taken_on, taken_by=actor, url=url, diarienummer=diarienummer, is_final=is_final
+    )
+    if errors := field_errors(screenshot, ["url", "diarienummer"]):
+        raise Incomplete(errors)
     if not uploads:
         raise Incomplete({"files": [_("Attach at least one file.")]})
     try:
@@ -348,9 +360,7 @@ def record_screenshot(
     except ValidationError as exc:
         raise Incomplete({"files": exc.messages}) from exc
     with transaction.atomic():
-        screenshot = Screenshot.objects.create(
-            channel=channel, taken_on=taken_on, taken_by=actor, url=url, diarienummer=diarienummer, is_final=is_final
-        )
+        screenshot.save()
         for item in checked:
             ScreenshotFile.objects.create(
                 screenshot=screenshot,
@@ -382,13 +392,7 @@ def log_removal(
     # of an entry that can never be corrected afterwards (the log is append-only).
     if category not in RemovalCategory.values:
         raise Incomplete({"category": [_("Choose one of the categories.")]})
-    if upload is None:
-        raise Incomplete({"evidence": [_("Attach the evidence: a screenshot or a PDF.")]})
-    try:
-        checked = check_upload(upload)
-    except ValidationError as exc:
-        raise Incomplete({"evidence": exc.messages}) from exc
-    return RemovalEntry.objects.create(
+    entry = RemovalEntry(
         channel=channel,
         removed_on=removed_on,
         category=category,
@@ -396,9 +400,19 @@ def log_removal(
         police_report=police_report,
         diarienummer=diarienummer.strip(),
         created_by=actor,
-        file=checked.content,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
     )
+    if errors := field_errors(entry, ["description", "diarienummer"]):
+        raise Incomplete(errors)
+    if upload is None:
+        raise Incomplete({"evidence": [_("Attach the evidence: a screenshot or a PDF.")]})
+    try:
+        checked = check_upload(upload)
+    except ValidationError as exc:
+        raise Incomplete({"evidence": exc.messages}) from exc
+    entry.file = checked.content
+    entry.original_name = checked.original_name
+    entry.content_type = checked.content_type
+    entry.size = checked.size
+    entry.sha256 = checked.sha256
+    entry.save()
+    return entry

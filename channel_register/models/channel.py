@@ -6,9 +6,11 @@ The tables keep the names they had when these models lived in the `plans` app (`
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,22 @@ from ..enums import ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from .history import KeptTableHistory
 
 PERSON = settings.AUTH_USER_MODEL
+
+# --- What a person may write, once for the app (the forms reuse these) ----------------------------
+# An agreement's tasks, an inventory note, a removal's description: a paragraph or a few. The
+# model validates the limit (full_clean); the form shows it at the field and as `maxlength`.
+TEXT_MAX_LENGTH = 2000
+# The working time a unit sets aside for a channel: a full-time week at most (also the plan's).
+MAX_HOURS_PER_WEEK = Decimal(40)
+
+
+def valid_hours_per_week(value) -> None:
+    if value is not None and not 0 <= value <= MAX_HOURS_PER_WEEK:
+        raise ValidationError(
+            _("Working time must be from 0 to %(max)s hours per week."),
+            code="hours_per_week",
+            params={"max": MAX_HOURS_PER_WEEK},
+        )
 
 
 class Channel(models.Model):
@@ -89,8 +107,10 @@ class Agreement(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="agreements")
     owner = models.ForeignKey(PERSON, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
     chef = models.ForeignKey(PERSON, verbose_name=_("manager"), on_delete=models.PROTECT, related_name="+")
-    tasks = models.TextField(_("tasks"))
-    hours_per_week = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    tasks = models.TextField(_("tasks"), max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, validators=[valid_hours_per_week]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     chef_confirmed_at = models.DateTimeField(_("confirmed by the manager"), null=True, blank=True)
     owner_confirmed_at = models.DateTimeField(_("confirmed by the owner"), null=True, blank=True)
@@ -149,7 +169,9 @@ class InventoryConfirmation(models.Model):
     still_used = models.BooleanField(_("the channel is still used"))
     owners_correct = models.BooleanField(_("owners and roster are right"))
     information_correct = models.BooleanField(_("the information on the channel is correct"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
 
     class Meta:
         db_table = "plans_inventoryconfirmation"
@@ -225,7 +247,9 @@ class RemovalEntry(StoredFileMixin):
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="removals")
     removed_on = models.DateField(_("date removed"))
     category = models.CharField(_("category"), max_length=20, choices=RemovalCategory.choices)
-    description = models.TextField(_("description"))
+    description = models.TextField(
+        _("description"), max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
     police_report = models.BooleanField(_("reported to the police"), default=False)
     diarienummer = models.CharField(_("registration number"), max_length=40, blank=True)
     created_by = models.ForeignKey(PERSON, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+")

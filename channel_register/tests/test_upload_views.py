@@ -1,6 +1,7 @@
 """Files through the channel's pages: uploads refused with a Swedish message at the file field
-and nothing stored, file names that try to leave the upload directory, downloads as
-attachments.
+and nothing stored (hostile PDFs among them), what is stored of an image or a PDF (no text
+beside the pixels, qpdf's copy of a PDF), file names that are too long or try to leave the
+upload directory, downloads as attachments.
 
 Messages are compared with the catalogue's Swedish text for their msgid (gettext under
 translation.override("sv")), so the tests read the same before and after a wording change in
@@ -12,6 +13,7 @@ import io
 import re
 from functools import cache
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +31,16 @@ from .channel_pages import (
     form_data,
     media_fixture,  # noqa: F401 (fixture)
     swedish,
+)
+from .test_uploads import (
+    PDF_ACTIVE,
+    SCRIPT,
+    hex_escaped_javascript,
+    javascript_in_object_stream,
+    jpeg_with_comment,
+    pdf_bytes,
+    png_with_text,
+    weasyprint_pdf,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +82,8 @@ REFUSED_UPLOADS = {
     "html-renamed-png": ("bild.png", lambda: HTML, lambda: swedish(NOT_AN_ACCEPTED_KIND)),
     "25-mb": ("stor.png", twenty_five_mb, too_large_file),
     "20000x20000-px": ("jätte.png", huge_png, too_many_pixels),
+    "pdf-hex-escaped-javascript": ("rapport.pdf", hex_escaped_javascript, lambda: swedish(PDF_ACTIVE)),
+    "pdf-javascript-in-object-stream": ("rapport.pdf", javascript_in_object_stream, lambda: swedish(PDF_ACTIVE)),
 }
 
 # The file field of each form (the rest of a valid form is channel_pages.form_data).
@@ -137,6 +151,110 @@ def test_screenshot_good_file_beside_refused_one_nothing_stored(client, org, cha
     assert response.status_code == 200
     assert response.context["form"].errors == {"files": [swedish(NOT_AN_ACCEPTED_KIND)]}
     assert nothing_stored(media)
+
+
+NAME_TOO_LONG = (
+    "The file name is too long: at most %(max)s characters are allowed. Rename the file and choose it again."
+)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_upload_file_name_too_long_swedish_message_at_file_field_nothing_stored(client, org, channel, media, form):
+    field = FORMS[form]
+    client.force_login(org.medarbetare)
+    message = swedish(NAME_TOO_LONG, max=200)
+
+    response = client.post(
+        reverse(f"channel_register:{form}", args=[channel.pk]),
+        {**form_data(form), field: png_upload("skärmdump-" + "x" * 187 + ".png")},  # 201 characters
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert field_error(field, message) in response.content.decode()
+    assert nothing_stored(media)
+
+
+def test_screenshot_file_name_too_long_beside_a_good_file_nothing_stored(client, org, channel, media):
+    client.force_login(org.medarbetare)
+    files = [png_upload("bra.png"), png_upload("x" * 197 + ".png")]
+
+    response = client.post(
+        reverse("channel_register:screenshot_create", args=[channel.pk]),
+        {**form_data("screenshot_create"), "files": files},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"files": [swedish(NAME_TOO_LONG, max=200)]}
+    assert nothing_stored(media)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_upload_file_name_of_200_characters_accepted(client, org, channel, media, form):
+    client.force_login(org.medarbetare)
+
+    response = client.post(
+        reverse(f"channel_register:{form}", args=[channel.pk]),
+        {**form_data(form), FORMS[form]: png_upload("x" * 196 + ".png")},
+    )
+
+    assert response.status_code == 302
+    row = ScreenshotFile.objects.get() if form == "screenshot_create" else RemovalEntry.objects.get()
+    assert row.original_name == "x" * 120  # safe_display_name keeps at most 120 characters
+
+
+# --- What is stored ---------------------------------------------------------------------------
+
+
+def stored_row(form: str):
+    row = ScreenshotFile.objects.get() if form == "screenshot_create" else RemovalEntry.objects.get()
+    with row.file.open("rb") as handle:
+        return row, handle.read()
+
+
+HIDDEN_TEXT = {
+    "jpeg-comment-segment": ("foto.jpg", jpeg_with_comment, (0, 90, 200)),
+    "png-text-chunks": ("bild.png", png_with_text, (200, 30, 30)),
+}
+
+
+@pytest.mark.parametrize("case", HIDDEN_TEXT)
+@pytest.mark.parametrize("form", FORMS)
+def test_upload_image_text_beside_pixels_dropped_pixels_kept(client, org, channel, media, form, case):
+    name, content, color = HIDDEN_TEXT[case]
+    upload = content()
+    assert SCRIPT.encode() in upload
+    client.force_login(org.medarbetare)
+
+    response = client.post(
+        reverse(f"channel_register:{form}", args=[channel.pk]),
+        {**form_data(form), FORMS[form]: SimpleUploadedFile(name, upload)},
+    )
+
+    assert response.status_code == 302
+    row, data = stored_row(form)
+    assert b"<script" not in data
+    assert row.sha256 == hashlib.sha256(data).hexdigest()
+    image = Image.open(io.BytesIO(data))
+    assert [key for key in ("comment", "Comment", "Description", "Title") if key in image.info] == []
+    assert image.size == (32, 24)
+    assert all(abs(got - want) <= 3 for got, want in zip(image.getpixel((16, 12)), color, strict=True))
+
+
+@pytest.mark.parametrize("content", [pdf_bytes, weasyprint_pdf], ids=["pikepdf-one-page", "weasyprint"])
+@pytest.mark.parametrize("form", FORMS)
+def test_upload_clean_pdf_stored_as_inspected(client, org, channel, media, form, content):
+    client.force_login(org.medarbetare)
+
+    response = client.post(
+        reverse(f"channel_register:{form}", args=[channel.pk]),
+        {**form_data(form), FORMS[form]: SimpleUploadedFile("rapport.pdf", content())},
+    )
+
+    assert response.status_code == 302
+    row, data = stored_row(form)
+    assert (row.content_type, row.size, row.sha256) == ("application/pdf", len(data), hashlib.sha256(data).hexdigest())
+    assert len(pikepdf.open(io.BytesIO(data)).pages) == len(pikepdf.open(io.BytesIO(content())).pages)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,15 @@
 """The notification pages: my list, opening a notice, marking all read, and the header badge."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.test.html import Element, parse_html
 from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.tests.factories import make_user
-from notifications.domain import mark_read, notify
+from notifications.domain import mark_read, message_for, notify
 from notifications.models import Notification
 
 
@@ -45,6 +48,10 @@ def elements(node, name: str, **attrs) -> list[Element]:
     return found
 
 
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def test_notification_list_shows_only_own_newest_first(client, anna, bertil):
     first = notice(anna, "a1")
     second = notice(anna, "a2")
@@ -55,23 +62,105 @@ def test_notification_list_shows_only_own_newest_first(client, anna, bertil):
 
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == [second, first]
-    links = elements(parse_html(response.content.decode()), "ul", class_="notification-list")[0]
-    assert [dict(a.attributes)["href"] for a in elements(links, "a")] == [
+    listed = elements(parse_html(response.content.decode()), "ul", class_="notification-list")[0]
+    forms = elements(listed, "form", method="post")
+    assert [dict(form.attributes)["action"] for form in forms] == [
         reverse("notifications:open", args=[second.pk]),
         reverse("notifications:open", args=[first.pk]),
     ]
+    assert [elements(form, "button", type="submit")[0].children for form in forms] == [["Ämne a2"], ["Ämne a1"]]
+    hidden = [[dict(field.attributes)["name"] for field in elements(form, "input", type="hidden")] for form in forms]
+    assert hidden == [["csrfmiddlewaretoken"], ["csrfmiddlewaretoken"]]
+    assert elements(listed, "a") == []  # no link that marks a notice read
 
 
-def test_notification_open_marks_read_and_redirects_to_its_url(client, anna):
+def test_notification_open_get_changes_nothing_and_offers_the_button(client, anna):
     opened = notice(anna, "a1", url="/planer/7/")
-    other = notice(anna, "a2")
     client.force_login(anna)
 
     response = client.get(reverse("notifications:open", args=[opened.pk]))
 
+    assert response.status_code == 200
+    assert read_state(opened) == [False]
+    page = parse_html(response.content.decode())
+    (form,) = elements(page, "form", method="post", action=reverse("notifications:open", args=[opened.pk]))
+    (button,) = elements(form, "button", type="submit")
+    assert button.children == ["Markera som läst och öppna"]
+    assert elements(page, "a", href="/planer/7/") == []  # opening the page itself is the button's job
+
+
+@pytest.mark.parametrize(
+    ("url", "read", "label"),
+    [
+        ("/planer/7/", True, "Gå till sidan"),
+        ("", False, "Markera som läst"),
+        ("https://example.com/planer/7/", False, "Markera som läst"),
+    ],
+)
+def test_notification_open_get_button_says_what_it_does(client, anna, url, read, label):
+    opened = notice(anna, "a1", url=url)
+    if read:
+        mark_read(anna, [opened.pk])
+    client.force_login(anna)
+
+    response = client.get(reverse("notifications:open", args=[opened.pk]))
+
+    (form,) = elements(
+        parse_html(response.content.decode()), "form", action=reverse("notifications:open", args=[opened.pk])
+    )
+    (button,) = elements(form, "button", type="submit")
+    assert button.children == [label]
+    assert read_state(opened) == [read]
+
+
+def test_notification_open_get_already_read_without_link_has_no_button(client, anna):
+    opened = notice(anna, "a1", url="")
+    mark_read(anna, [opened.pk])
+    client.force_login(anna)
+
+    response = client.get(reverse("notifications:open", args=[opened.pk]))
+
+    assert response.status_code == 200
+    assert (
+        elements(parse_html(response.content.decode()), "form", action=reverse("notifications:open", args=[opened.pk]))
+        == []
+    )
+
+
+def test_notification_open_post_marks_read_and_redirects_to_its_url(client, anna):
+    opened = notice(anna, "a1", url="/planer/7/")
+    other = notice(anna, "a2")
+    client.force_login(anna)
+
+    response = client.post(reverse("notifications:open", args=[opened.pk]))
+
     assert response.status_code == 302
     assert response["Location"] == "/planer/7/"
     assert read_state(opened, other) == [True, False]
+
+
+def test_notification_open_post_without_csrf_token_refused_and_unchanged(anna):
+    opened = notice(anna, "a1")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(anna)
+
+    response = browser.post(reverse("notifications:open", args=[opened.pk]))
+
+    assert response.status_code == 403
+    assert read_state(opened) == [False]
+
+
+def test_notification_open_post_with_the_pages_csrf_token_marks_read(anna):
+    opened = notice(anna, "a1", url="/planer/7/")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(anna)
+    token = csrf_token(browser.get(reverse("notifications:list")).content.decode())
+
+    response = browser.post(reverse("notifications:open", args=[opened.pk]), {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/planer/7/"
+    assert read_state(opened) == [True]
 
 
 @pytest.mark.parametrize("url", ["", "https://example.com/planer/7/", "//example.com/"])
@@ -79,7 +168,7 @@ def test_notification_open_without_safe_url_goes_to_the_list(client, anna, url):
     opened = notice(anna, "a1", url=url)
     client.force_login(anna)
 
-    response = client.get(reverse("notifications:open", args=[opened.pk]))
+    response = client.post(reverse("notifications:open", args=[opened.pk]))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("notifications:list")
@@ -92,20 +181,41 @@ def test_notification_open_already_read_keeps_first_read_time(client, anna):
     first_read = Notification.objects.get(pk=opened.pk).read_at
     client.force_login(anna)
 
-    response = client.get(reverse("notifications:open", args=[opened.pk]))
+    response = client.post(reverse("notifications:open", args=[opened.pk]))
 
     assert response.status_code == 302
     assert Notification.objects.get(pk=opened.pk).read_at == first_read
 
 
-def test_notification_open_another_persons_404_and_unchanged(client, anna, bertil):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_notification_open_another_persons_404_and_unchanged(client, anna, bertil, method):
     theirs = notice(bertil, "b1")
     client.force_login(anna)
 
-    response = client.get(reverse("notifications:open", args=[theirs.pk]))
+    response = getattr(client, method)(reverse("notifications:open", args=[theirs.pk]))
 
     assert response.status_code == 404
     assert read_state(theirs) == [False]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_notification_open_anonymous_to_login_and_unchanged(client, anna, method):
+    opened = notice(anna, "a1")
+
+    response = getattr(client, method)(reverse("notifications:open", args=[opened.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?")
+    assert read_state(opened) == [False]
+
+
+def test_notification_email_links_straight_to_the_target_not_to_the_notice(anna, settings):
+    settings.SITE_URL = "https://kob.example.se"
+    opened = notice(anna, "a1", url="/planer/7/")
+
+    message = message_for(opened)
+
+    assert message.body.splitlines()[-1] == "https://kob.example.se/planer/7/"
 
 
 def test_notification_mark_all_read_marks_only_own(client, anna, bertil):

@@ -76,6 +76,12 @@ def test_web_command_runs_gunicorn_with_the_wsgi_application(services):
     assert words[words.index("--bind") + 1] == "0.0.0.0:8000"
 
 
+def test_web_command_sets_a_deliberate_worker_timeout(services):
+    words = command_words(services["web"])
+
+    assert (words[words.index("--timeout") + 1], words[words.index("--graceful-timeout") + 1]) == ("30", "30")
+
+
 def test_web_port_is_published_from_port_variable(services):
     assert services["web"]["ports"] == ["${PORT:-8000}:8000"]
 
@@ -278,6 +284,10 @@ def test_dockerfile_exposes_8000_and_runs_gunicorn():
         "0.0.0.0:8000",
         "--workers",
         "3",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "30",
         "--access-logfile",
         "-",
     ]

@@ -155,3 +155,38 @@ def test_previous_release_database_upgrades_in_place(previous_database, request,
     )
     assert not result["problems"], f"the upgraded {database} database differs from the manifest:\n{problems}"
     assert check.returncode == 0, check.stderr
+
+
+def upgraded_with(observed: dict, *, table: str, new_table: bool) -> dict:
+    """The manifest's own observation, plus one content type and permission for `table`."""
+    observed = json.loads(json.dumps(observed))
+    observed["tables"]["django_content_type"] += 1
+    observed["tables"]["auth_permission"] += 1
+    if new_table:
+        observed["tables"][table] = 0
+    observed["content_types"]["9999"] = {
+        "app_label": "plans",
+        "model": "newthing",
+        "db_table": table,
+        "error": None,
+        "label_matches": True,
+    }
+    observed["permissions"]["99999"] = f"{table}.view_newthing"
+    return observed
+
+
+def test_comparison_accepts_the_content_type_and_permissions_of_a_new_model():
+    expected = manifest()["databases"]["sqlite"]["observed"]
+
+    problems, notes = upgrade_check.compare(expected, upgraded_with(expected, table="plans_newthing", new_table=True))
+
+    assert problems == {}
+    assert notes["new models"] == ["plans.newthing (plans_newthing)"]
+
+
+def test_comparison_refuses_a_new_content_type_for_a_table_that_was_there():
+    expected = manifest()["databases"]["sqlite"]["observed"]
+
+    problems, _notes = upgrade_check.compare(expected, upgraded_with(expected, table="plans_plan", new_table=False))
+
+    assert sorted(problems) == ["content types", "permissions"]

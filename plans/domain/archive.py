@@ -6,6 +6,10 @@ JSON form, in the approving transaction, and queues the rendering after the comm
 (the task's body) turns the snapshot, and only the snapshot, into a PDF/A document, signs it
 digitally when a certificate is configured, and stores the bytes once: a second run, a retry or
 a duplicate delivery finds them stored and changes nothing.
+
+The draft preview of a plan that is not decided yet is never rendered in a web request either:
+`request_preview` stores the content's snapshot as the plan's preview and queues one rendering,
+which a worker does under a time limit (`render_preview`); the page polls until it is there.
 """
 
 import datetime
@@ -23,7 +27,7 @@ from accounts.models import User
 from kob_social.jobs import queue
 
 from ..enums import Action, Step
-from ..models import Decision, Plan, SignedPlan
+from ..models import Decision, Plan, PlanPreview, SignedPlan
 
 SNAPSHOT_FORMAT = 1
 
@@ -42,6 +46,11 @@ STALE_RENDER_CLAIM = timedelta(minutes=5)
 
 # The task that renders a signed plan (plans.tasks), queued by name after the approval commits.
 RENDER_TASK = "plans.tasks.render_signed_plan"
+
+# The task that renders a draft preview, and how long after a preview was asked for without
+# being made (its worker died, or it failed) the next request asks for it again.
+PREVIEW_TASK = "plans.tasks.render_preview"
+PREVIEW_RETRY_AFTER = timedelta(minutes=2)
 
 
 def canonical(snapshot: dict) -> bytes:
@@ -80,7 +89,7 @@ def _label(field: str) -> str:
 def build_snapshot(plan: Plan) -> dict:
     """Everything the document shows, as text, in Swedish, in the template's order.
 
-    Used for the frozen record at approval and for the unstored draft preview."""
+    Used for the frozen record at approval and for the draft preview."""
     with translation.override(settings.LANGUAGE_CODE):
         others = ", ".join(_person_line(person) for person in plan.other_people.order_by("full_name", "pk"))
         frequency = (
@@ -243,13 +252,75 @@ def unrendered() -> list[int]:
     return list(rows.order_by("pk").values_list("pk", flat=True)[:500])
 
 
-def preview(plan: Plan) -> bytes:
-    """A draft or pending plan as a PDF marked "UTKAST – ej beslutad"; never stored."""
+def draft_pdf(snapshot: dict) -> bytes:
+    """A snapshot as a PDF marked "UTKAST – ej beslutad", rendered in this process (the
+    preview task, and tests); a web request asks for it with request_preview instead."""
     # Lazy: WeasyPrint takes a second to import; only the process that renders pays.
     from ..pdf import render_plan_pdf
 
-    snapshot = build_snapshot(plan)
     return render_plan_pdf(snapshot, fingerprint=fingerprint(snapshot), draft=True)
+
+
+def request_preview(plan: Plan) -> PlanPreview:
+    """The draft preview of the plan's content as it is now, without rendering it here.
+
+    The content's snapshot and fingerprint are stored as the plan's preview, and one rendering
+    is queued after the commit, however many ask at once: only the request whose conditional
+    update replaced the stored fingerprint queues. A stored preview of the same content is
+    returned as it is; one that no worker has finished PREVIEW_RETRY_AFTER after it was asked
+    for (the worker died, or the rendering failed) is asked for again."""
+    snapshot = build_snapshot(plan)
+    digest = fingerprint(snapshot)
+    now = timezone.now()
+    with transaction.atomic():
+        current, created = PlanPreview.objects.defer("pdf").get_or_create(
+            plan=plan, defaults={"snapshot": snapshot, "snapshot_sha256": digest, "requested_at": now}
+        )
+        lost = not current.is_rendered and current.requested_at < now - PREVIEW_RETRY_AFTER
+        ask = created
+        if not created and (current.snapshot_sha256 != digest or lost):
+            # Only one of several simultaneous requests replaces the row; the others find it
+            # replaced (and its rendering queued) when they read it again.
+            ask = (
+                PlanPreview.objects.filter(
+                    pk=current.pk, snapshot_sha256=current.snapshot_sha256, requested_at=current.requested_at
+                ).update(
+                    snapshot=snapshot,
+                    snapshot_sha256=digest,
+                    requested_at=now,
+                    claimed_at=None,
+                    pdf=None,
+                    rendered_at=None,
+                    error="",
+                )
+                == 1
+            )
+            current = PlanPreview.objects.defer("pdf").get(pk=current.pk)
+        if ask:
+            transaction.on_commit(lambda: queue(PREVIEW_TASK, plan_id=plan.pk, fingerprint=digest))
+    return current
+
+
+def render_preview(plan_id: int, digest: str) -> bool:
+    """Render the stored preview of this content once (the task's body). False when it is
+    gone, replaced by newer content, stored already, or being rendered by a live worker."""
+    now = timezone.now()
+    waiting = PlanPreview.objects.filter(plan_id=plan_id, snapshot_sha256=digest, rendered_at__isnull=True)
+    claimed = waiting.filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_RENDER_CLAIM)).update(
+        claimed_at=now
+    )
+    snapshot = waiting.values_list("snapshot", flat=True).first() if claimed else None
+    if snapshot is None:
+        return False
+    pdf = draft_pdf(snapshot)
+    return waiting.update(pdf=pdf, rendered_at=timezone.now(), error="") == 1
+
+
+def fail_preview(plan_id: int, digest: str, error: str) -> None:
+    """Keep why the preview of this content could not be made; the page says so."""
+    PlanPreview.objects.filter(plan_id=plan_id, snapshot_sha256=digest, rendered_at__isnull=True).update(
+        claimed_at=None, error=error[:500]
+    )
 
 
 def find_by_fingerprint(value: str) -> SignedPlan | None:

@@ -14,6 +14,7 @@ e-mails leave only after the commit.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +75,8 @@ def transition(
                 raise NotAllowed(_("You cannot decide this step."))
             if action in COMMENT_REQUIRED and not comment:
                 raise Incomplete({"comment": [_("Write a comment: the author needs to know why.")]})
+            if action == Action.APPROVE:
+                _refuse_approving_stored_errors(kind, document)
             decision = Decision(
                 **{kind.decision_field: document},
                 step=step,
@@ -83,6 +86,12 @@ def transition(
                 comment=comment,
                 decided_at=now,
             )
+            try:  # the comment's length: the only value here a person typed
+                decision.clean_fields(
+                    exclude=[field.name for field in Decision._meta.fields if field.name != "comment"]
+                )
+            except ValidationError as exc:
+                raise Incomplete(exc.message_dict) from exc
         elif action == Action.WITHDRAW and not rules.can_withdraw(actor, document):
             raise NotAllowed(_("Only the author can withdraw it."))
 
@@ -94,6 +103,26 @@ def transition(
             kind.on_approved(document, actor, now)
         kind.notify(document, action, actor, previous_status, decision)
     return document
+
+
+def _refuse_approving_stored_errors(kind: ChainKind, document) -> None:
+    """What could not be submitted today cannot be approved either: a value stored before a
+    limit existed (negative hours, a year-9999 deadline) is sent back, not signed."""
+    errors = kind.submission_errors(document)
+    if errors:
+        fields = ", ".join(sorted({_field_label(kind.model, key) for key in errors}))
+        message = _(
+            "It cannot be approved: it holds values that are not allowed (%(fields)s). Return it for changes instead."
+        )
+        raise Incomplete({"__all__": [message % {"fields": fields}]})
+
+
+def _field_label(model, key: str) -> str:
+    """The label a person knows a field by; the goals' keys (`goals`, `goal-<pk>-<field>`) are the goals."""
+    try:
+        return str(model._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return _("the goals") if key.startswith("goal") else key
 
 
 def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[PlanStatus, Decision | None]:

@@ -10,7 +10,7 @@ from channel_register.domain.channels import channel_transition
 from channel_register.enums import ChannelAction, ChannelStatus
 from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
-from kob_social.errors import Conflict, NotAllowed
+from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 
 from .. import rules
 from ..enums import Action
@@ -19,11 +19,22 @@ from . import chain, notices
 
 
 def closure_errors(closure: ClosureRequest) -> dict[str, list[str]]:
-    return {
+    """Field → messages: every part of the analysis is needed, within its length (a text stored
+    before the limit existed cannot be submitted either)."""
+    errors = {
         field: [_("Fill in this field before submitting the request.")]
         for field in ClosureRequest.ANALYSIS_FIELDS
         if not getattr(closure, field).strip()
     }
+    for field, messages in field_errors(closure, ClosureRequest.ANALYSIS_FIELDS).items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _refuse_overlong(closure: ClosureRequest) -> None:
+    # The form checks the same; this refuses an analysis that did not come through it.
+    if errors := field_errors(closure, ClosureRequest.ANALYSIS_FIELDS):
+        raise Incomplete(errors)
 
 
 def _on_approved(closure: ClosureRequest, actor: User, now) -> None:
@@ -60,6 +71,7 @@ def create_closure_request(channel_id: int, *, actor: User, analysis: dict) -> C
         author=actor,
         **{field: (analysis.get(field) or "").strip() for field in ClosureRequest.ANALYSIS_FIELDS},
     )
+    _refuse_overlong(closure)
     closure._history_user = actor
     try:
         with transaction.atomic():
@@ -74,9 +86,10 @@ def save_closure_request(closure_id: int, *, actor: User, expected_revision: int
         closure = ClosureRequest.objects.get(pk=closure_id)
         if not rules.can_edit_closure(actor, closure):
             raise NotAllowed(_("Only the author can edit the request, while it is a draft or returned."))
-        claim_revision(closure, revision=expected_revision)
         for field in ClosureRequest.ANALYSIS_FIELDS:
             setattr(closure, field, (analysis.get(field) or "").strip())
+        _refuse_overlong(closure)
+        claim_revision(closure, revision=expected_revision)
         closure._history_user = actor
         closure.save(update_fields=[*ClosureRequest.ANALYSIS_FIELDS, "revision", "updated_at"])
     return closure

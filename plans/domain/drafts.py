@@ -2,15 +2,16 @@
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit, User
 from channel_register.domain.channels import create_planned_channel
 from kob_social.concurrency import claim_revision
-from kob_social.errors import Conflict, NotAllowed
+from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 
 from .. import rules
-from ..enums import EDITABLE, PlanStatus
+from ..enums import EDITABLE, MAX_GOALS, PlanStatus
 from ..models import Goal, Plan
 from ..queries import open_version_exists
 
@@ -37,6 +38,25 @@ CONTENT_FIELDS = [
     "channel_information",
 ]
 GOAL_FIELDS = ["description", "metric", "baseline", "target", "deadline"]
+# What the models check by themselves in the written values: length, range and date (the
+# validators of models.plan). A relation is left to its own rule: checking it costs a query.
+CHECKED_FIELDS = [field for field in CONTENT_FIELDS if not Plan._meta.get_field(field).is_relation]
+
+
+# Said by the goals' formset as well (its max_num), before the domain is asked.
+TOO_MANY_GOALS = ngettext_lazy("A plan has at most %(num)d goal.", "A plan has at most %(num)d goals.", "num")
+
+
+def written_errors(plan: Plan, goals: list[Goal]) -> dict[str, list[str]]:
+    """What the models refuse in a draft about to be saved, keyed as the plan form names its
+    fields (a goal's under `goals-<row>-<field>`). The form checks the same, so this refuses
+    only content that did not come through it: too long a text, -1 hours, year 9999."""
+    errors = field_errors(plan, CHECKED_FIELDS)
+    if len(goals) > MAX_GOALS:
+        errors["goals"] = [TOO_MANY_GOALS % {"num": MAX_GOALS}]
+    for row, goal in enumerate(goals):
+        errors.update({f"goals-{row}-{field}": msgs for field, msgs in field_errors(goal, GOAL_FIELDS).items()})
+    return errors
 
 
 def create_draft(*, author: User, content: dict, other_people=(), goals: list[dict] = ()) -> Plan:
@@ -48,6 +68,8 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
     with transaction.atomic():
         plan = Plan(author=author, **{field: content.get(field) for field in CONTENT_FIELDS if field in content})
         _blank_to_empty(plan)
+        if errors := written_errors(plan, [Goal(**_goal_values(data)) for data in goals]):
+            raise Incomplete(errors)
         plan.channel = create_planned_channel(
             platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
         )
@@ -65,7 +87,8 @@ def save_draft(
     """Save the editable plan, unless someone saved it since `expected_revision` (Conflict).
 
     `goals` lists the goals as the form shows them: a dict with `id` updates that goal, one
-    without creates a new one, and saved goals missing from the list are removed.
+    without creates a new one, and saved goals missing from the list are removed. Content the
+    models refuse (written_errors) is Incomplete, and nothing is saved.
     """
     with transaction.atomic():
         plan = Plan.objects.select_related("unit").get(pk=plan_id)
@@ -74,6 +97,12 @@ def save_draft(
         new_unit = content.get("unit", plan.unit)
         if new_unit.pk != plan.unit_id and not rules.can_create_plan_for(actor, new_unit):
             raise NotAllowed(_("You can only write plans for your own unit."))
+        for field in CONTENT_FIELDS:
+            if field in content:
+                setattr(plan, field, content[field])
+        _blank_to_empty(plan)
+        if errors := written_errors(plan, [Goal(**_goal_values(data)) for data in goals]):
+            raise Incomplete(errors)
         claim_revision(
             plan,
             revision=expected_revision,
@@ -83,10 +112,6 @@ def save_draft(
                 "Your text is still in the form: copy what you need, then reload the plan."
             ),
         )
-        for field in CONTENT_FIELDS:
-            if field in content:
-                setattr(plan, field, content[field])
-        _blank_to_empty(plan)
         plan._history_user = actor
         plan.save(update_fields=[*CONTENT_FIELDS, "revision", "updated_at"])
         plan.other_people.set(other_people)
@@ -144,13 +169,18 @@ def _blank_to_empty(plan: Plan) -> None:
             setattr(plan, field, "")
 
 
+def _goal_values(data: dict) -> dict:
+    values = {field: data.get(field) for field in GOAL_FIELDS}
+    values["description"] = values["description"] or ""
+    values["metric"] = values["metric"] or ""
+    return values
+
+
 def _write_goals(plan: Plan, goals) -> None:
     existing = {goal.pk: goal for goal in plan.goals.all()}
     keep = set()
     for position, data in enumerate(goals):
-        values = {field: data.get(field) for field in GOAL_FIELDS}
-        values["description"] = values["description"] or ""
-        values["metric"] = values["metric"] or ""
+        values = _goal_values(data)
         goal = existing.get(data.get("id"))
         if goal is None:
             goal = Goal(plan=plan)

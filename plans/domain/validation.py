@@ -3,8 +3,10 @@
 from django.utils.translation import gettext as _
 
 from accounts.queries import unit_and_descendant_ids
+from kob_social.errors import field_errors
 
 from ..models import Plan
+from .drafts import CHECKED_FIELDS, GOAL_FIELDS
 
 REQUIRED_TEXT = [
     "platform",
@@ -33,7 +35,10 @@ GOAL_REQUIRED = ["description", "metric", "target", "deadline"]
 
 def submission_errors(plan: Plan) -> dict[str, list[str]]:
     """Field name → messages. `goals` holds the errors about the goals as a whole, and
-    `goal-<pk>-<field>` those of one goal."""
+    `goal-<pk>-<field>` those of one goal.
+
+    The models' own checks (length, range, date) are asked again of the stored values: a
+    value saved before a limit existed (or past the form) cannot be submitted."""
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -46,8 +51,8 @@ def submission_errors(plan: Plan) -> dict[str, list[str]]:
         attname = Plan._meta.get_field(field).attname  # responsible → responsible_id, no query
         if getattr(plan, attname) is None:
             add(field, _("Fill in this field before submitting the plan."))
-    if plan.update_count is not None and plan.update_count < 1:
-        add("update_count", _("The channel must be updated at least once per period."))
+    for field, messages in field_errors(plan, CHECKED_FIELDS).items():
+        errors.setdefault(field, []).extend(messages)
 
     unit_ids = unit_and_descendant_ids(plan.unit)
     for field in UNIT_PEOPLE:
@@ -68,4 +73,6 @@ def submission_errors(plan: Plan) -> dict[str, list[str]]:
         for field in GOAL_REQUIRED:
             if getattr(goal, field) in (None, ""):
                 add(f"goal-{goal.pk}-{field}", _("Fill in this field before submitting the plan."))
+        for field, messages in field_errors(goal, GOAL_FIELDS).items():
+            errors.setdefault(f"goal-{goal.pk}-{field}", []).extend(messages)
     return errors

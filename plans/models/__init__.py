@@ -1,6 +1,6 @@
 """Models of the plans app, one module per aggregate."""
 
-from .archive import SignedPlan
+from .archive import PlanPreview, SignedPlan
 from .closure import ClosureRequest
 from .plan import Decision, DiarieCounter, Goal, Plan
 
@@ -10,5 +10,6 @@ __all__ = [
     "DiarieCounter",
     "Goal",
     "Plan",
+    "PlanPreview",
     "SignedPlan",
 ]

@@ -38,3 +38,32 @@ class SignedPlan(models.Model):
     @property
     def is_rendered(self) -> bool:
         return bool(self.pdf_sha256)
+
+
+class PlanPreview(models.Model):
+    """The draft PDF of a plan as it stands now, made in the background and kept until the plan
+    changes (one per plan, replaced when the content's fingerprint changes).
+
+    A web request never renders: it asks for the preview of the content's fingerprint, and a
+    worker renders the stored snapshot under a time limit (domain.archive.request_preview).
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="preview")
+    snapshot = models.JSONField(_("snapshot"))
+    snapshot_sha256 = models.CharField(_("fingerprint of the content"), max_length=64)
+    requested_at = models.DateTimeField(_("requested"))
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    error = models.CharField(_("rendering error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("draft preview")
+        verbose_name_plural = _("draft previews")
+
+    def __str__(self):
+        return f"{self.plan} ({self.snapshot_sha256[:12]})"
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None

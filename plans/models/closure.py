@@ -11,6 +11,7 @@ from channel_register.models import Channel
 
 from ..enums import PlanStatus
 from .chain import ChainStateMixin
+from .plan import answer_field
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -19,11 +20,11 @@ class ClosureRequest(ChainStateMixin, models.Model):
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="closures")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     # The analysis the strategy asks for before a channel is closed.
-    reason = models.TextField(_("Why does the channel not work?"), blank=True)
-    measures_tried = models.TextField(_("What has been tried to make it work?"), blank=True)
-    visitor_figures = models.TextField(_("Visitor figures"), blank=True)
-    followers_notice = models.TextField(_("How are the followers told?"), blank=True)
-    account_fate = models.TextField(_("What happens to the account?"), blank=True)
+    reason = answer_field(_("Why does the channel not work?"))
+    measures_tried = answer_field(_("What has been tried to make it work?"))
+    visitor_figures = answer_field(_("Visitor figures"))
+    followers_notice = answer_field(_("How are the followers told?"))
+    account_fate = answer_field(_("What happens to the account?"))
 
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST)
     revision = models.PositiveIntegerField(default=0)

@@ -5,22 +5,100 @@ bildning") in its order. A draft may be incomplete; `domain.validation` checks e
 submission. Status is written only by `domain.transitions.transition`.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.enums import Role
 from accounts.models import Unit
 from channel_register.enums import FrequencyPeriod, Platform
+from channel_register.models.channel import valid_hours_per_week
 
-from ..enums import Action, Metric, PlanStatus, Step
+from ..enums import (
+    ANSWER_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    DEADLINE_YEARS_AHEAD,
+    EARLIEST_DATE,
+    MAX_UPDATE_COUNT,
+    MIN_UPDATE_COUNT,
+    Action,
+    Metric,
+    PlanStatus,
+    Step,
+)
 from .chain import ChainStateMixin
 
 PERSON = settings.AUTH_USER_MODEL
+
+
+# --- The limits of what a person writes (the numbers are in enums) --------------------------------
+# Validators of the model, so that full_clean, every ModelForm and the domain (which calls
+# clean_fields: domain.drafts.field_errors) refuse the same values with the same message.
+
+
+def answer_field(verbose_name, **kwargs) -> models.TextField:
+    """A long answer of the template: a paragraph or a few (enums.ANSWER_MAX_LENGTH)."""
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        max_length=ANSWER_MAX_LENGTH,  # the form field's limit and the textarea's maxlength
+        validators=[MaxLengthValidator(ANSWER_MAX_LENGTH)],  # a TextField does not check it itself
+        **kwargs,
+    )
+
+
+def valid_update_count(value) -> None:
+    if value is not None and value < MIN_UPDATE_COUNT:
+        raise ValidationError(_("The channel must be updated at least once per period."), code="min_updates")
+    if value is not None and value > MAX_UPDATE_COUNT:
+        raise ValidationError(
+            _("At most %(max)d updates per period."), code="max_updates", params={"max": MAX_UPDATE_COUNT}
+        )
+
+
+def not_negative(value) -> None:
+    if value is not None and value < 0:
+        raise ValidationError(_("The value cannot be negative."), code="negative")
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def latest_deadline() -> datetime.date:
+    return years_after(timezone.localdate(), DEADLINE_YEARS_AHEAD)
+
+
+def valid_deadline(value) -> None:
+    """A goal's deadline: from 2000 to ten years ahead. A past deadline stays valid: a revised
+    plan keeps the goals of its previous version."""
+    if value is not None and not EARLIEST_DATE <= value <= latest_deadline():
+        raise ValidationError(
+            _("Choose a date from %(first)s to %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.isoformat(), "last": latest_deadline().isoformat()},
+        )
+
+
+def valid_review_date(value) -> None:
+    """The day the platform's terms were read: a day that has been, not one planned."""
+    if value is not None and not EARLIEST_DATE <= value <= timezone.localdate():
+        raise ValidationError(
+            _("Choose a date from %(first)s up to today."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.isoformat()},
+        )
 
 
 class Plan(ChainStateMixin, models.Model):
@@ -38,11 +116,8 @@ class Plan(ChainStateMixin, models.Model):
     platform = models.CharField(_("Social medium"), max_length=20, choices=Platform.choices, blank=True)
     channel_name = models.CharField(_("Name of the channel"), max_length=200, blank=True)
     channel_url = models.URLField(_("Address of the channel"), max_length=500, blank=True)
-    purpose = models.TextField(
-        _("Purpose: why use this social medium, why this one in particular?"),
-        blank=True,
-    )
-    activities = models.TextField(_("Activities planned in the channel to reach the goals"), blank=True)
+    purpose = answer_field(_("Purpose: why use this social medium, why this one in particular?"))
+    activities = answer_field(_("Activities planned in the channel to reach the goals"))
     responsible = models.ForeignKey(
         PERSON,
         verbose_name=_("Responsible for the use"),
@@ -57,11 +132,10 @@ class Plan(ChainStateMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    supervision = models.TextField(
-        _("Continuous supervision, also during vacations and other long leave"),
-        blank=True,
+    supervision = answer_field(_("Continuous supervision, also during vacations and other long leave"))
+    update_count = models.PositiveSmallIntegerField(
+        _("Number of updates"), null=True, blank=True, validators=[valid_update_count]
     )
-    update_count = models.PositiveSmallIntegerField(_("Number of updates"), null=True, blank=True)
     update_period = models.CharField(_("per"), max_length=10, choices=FrequencyPeriod.choices, blank=True)
     working_hours_per_week = models.DecimalField(
         _("Working time for handling the channel (hours per week)"),
@@ -69,6 +143,7 @@ class Plan(ChainStateMixin, models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[valid_hours_per_week],
     )
     screenshot_responsible = models.ForeignKey(
         PERSON,
@@ -79,8 +154,10 @@ class Plan(ChainStateMixin, models.Model):
         related_name="+",
     )
     # --- From the strategy and Swedish guidance ---
-    target_groups = models.TextField(_("Target groups"), blank=True)
-    terms_reviewed_on = models.DateField(_("The platform's terms reviewed on"), null=True, blank=True)
+    target_groups = answer_field(_("Target groups"))
+    terms_reviewed_on = models.DateField(
+        _("The platform's terms reviewed on"), null=True, blank=True, validators=[valid_review_date]
+    )
     terms_reviewed_by = models.ForeignKey(
         PERSON,
         verbose_name=_("The platform's terms reviewed by"),
@@ -89,10 +166,10 @@ class Plan(ChainStateMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    case_routine = models.TextField(_("Routine for individual cases (enskilda ärenden) in the channel"), blank=True)
-    personal_data_note = models.TextField(_("Personal data"), blank=True)
-    accessibility_routine = models.TextField(_("Accessibility routine"), blank=True)
-    channel_information = models.TextField(_("Information shown on the channel"), blank=True)
+    case_routine = answer_field(_("Routine for individual cases (enskilda ärenden) in the channel"))
+    personal_data_note = answer_field(_("Personal data"))
+    accessibility_routine = answer_field(_("Accessibility routine"))
+    channel_information = answer_field(_("Information shown on the channel"))
 
     # --- Workflow ---
     channel = models.ForeignKey(
@@ -173,9 +250,14 @@ class Goal(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     description = models.CharField(_("Goal"), max_length=500, blank=True)
     metric = models.CharField(_("Measured as"), max_length=20, choices=Metric.choices, blank=True)
-    baseline = models.DecimalField(_("Baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(_("Target value"), max_digits=12, decimal_places=2, null=True, blank=True)
-    deadline = models.DateField(_("Deadline"), null=True, blank=True)
+    # Every metric is a count or a time (enums.Metric): none is below zero.
+    baseline = models.DecimalField(
+        _("Baseline"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[not_negative]
+    )
+    target = models.DecimalField(
+        _("Target value"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[not_negative]
+    )
+    deadline = models.DateField(_("Deadline"), null=True, blank=True, validators=[valid_deadline])
     history = HistoricalRecords()
 
     class Meta:
@@ -199,7 +281,12 @@ class Decision(models.Model):
     outcome = models.CharField(_("decision"), max_length=20, choices=Action.choices)
     decided_by = models.ForeignKey(PERSON, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)],
+    )
     decided_at = models.DateTimeField(_("decided at"))
     signed_by_submission = models.BooleanField(
         _("signed by submitting"),

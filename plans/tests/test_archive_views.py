@@ -6,18 +6,20 @@ Texts are compared with what gettext gives in Swedish for the msgid, whatever th
 says today; most assertions are on the response, its headers and the database."""
 
 import hashlib
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from plans.domain.archive import build_snapshot, fingerprint
+from plans.domain.archive import PREVIEW_RETRY_AFTER, build_snapshot, fail_preview, fingerprint, render_preview
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
-from plans.models import Plan, SignedPlan
+from plans.models import Plan, PlanPreview, SignedPlan
 from plans.pdf import render_plan_pdf
 from plans.views.archive import pdf_filename
 
@@ -163,16 +165,44 @@ def test_plan_preview_other_unit_404_and_nothing_stored(client, org):
 
     response = client.get(reverse("plans:preview", args=[plan.pk]))
 
-    assert (response.status_code, SignedPlan.objects.count()) == (404, 0)
+    assert (response.status_code, SignedPlan.objects.count(), PlanPreview.objects.count()) == (404, 0, 0)
 
 
-def test_plan_preview_of_a_draft_is_the_draft_rendering_inline_and_not_stored(client, org):
+def test_plan_preview_renders_nothing_in_the_request_and_queues_one_rendering(
+    client, org, django_capture_on_commit_callbacks
+):
     plan = complete_plan(org.medarbetare)
     client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
+
+    with django_capture_on_commit_callbacks() as first_queued:
+        first = client.get(url)
+    with django_capture_on_commit_callbacks() as second_queued:
+        second = client.get(url)
+
+    stored = PlanPreview.objects.get(plan=plan)
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert (len(first_queued), len(second_queued)) == (1, 0)
+    assert (stored.snapshot_sha256, stored.pdf, stored.rendered_at) == (fingerprint(build_snapshot(plan)), None, None)
+    assert first["Retry-After"] == "2"
+    assert first.templates[0].name == "plans/preview_pending.html"
+    assert f'hx-get="{url}"' in first.text
+    assert 'hx-trigger="every 2s"' in first.text
+
+
+def test_plan_preview_of_a_draft_is_the_draft_rendering_inline_once_the_worker_made_it(client, org):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
     snapshot = build_snapshot(plan)
+    client.get(url)
 
-    response = client.get(reverse("plans:preview", args=[plan.pk]))
+    made = render_preview(plan.pk, fingerprint(snapshot))
+    polled = client.get(url, headers={"HX-Request": "true"})
+    response = client.get(url)
 
+    assert made is True
+    assert (polled.status_code, polled["HX-Redirect"]) == (204, url)
     assert (response.status_code, SignedPlan.objects.count()) == (200, 0)
     # The preview is the document rendered as a draft (marked "UTKAST – ej beslutad", the
     # signature block blank), not the decided layout.
@@ -186,12 +216,82 @@ def test_plan_preview_of_a_draft_is_the_draft_rendering_inline_and_not_stored(cl
     }
 
 
-def test_plan_preview_of_a_pending_plan_for_its_chef_is_not_stored(client, org):
+def test_plan_preview_while_being_made_polls_with_a_fragment(client, org):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
+    client.get(url)
+
+    polled = client.get(url, headers={"HX-Request": "true"})
+
+    assert polled.status_code == 200
+    assert [template.name for template in polled.templates] == ["plans/includes/preview_status.html"]
+    assert 'hx-trigger="every 2s"' in polled.text
+
+
+def test_plan_preview_after_the_plan_changed_is_made_again(client, org, django_capture_on_commit_callbacks):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
+    client.get(url)
+    old = fingerprint(build_snapshot(plan))
+    render_preview(plan.pk, old)
+    Plan.objects.filter(pk=plan.pk).update(purpose="Ett nytt syfte.")
+    plan.refresh_from_db()
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.get(url)
+
+    stored = PlanPreview.objects.get(plan=plan)
+    assert (response.status_code, len(queued)) == (202, 1)
+    assert (stored.snapshot_sha256, stored.rendered_at) == (fingerprint(build_snapshot(plan)), None)
+    assert stored.snapshot_sha256 != old
+    # The rendering queued for the old content finds it replaced and does nothing.
+    assert render_preview(plan.pk, old) is False
+
+
+def test_plan_preview_that_failed_says_so_and_is_asked_for_again_later(client, org, django_capture_on_commit_callbacks):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
+    client.get(url)
+    fail_preview(plan.pk, fingerprint(build_snapshot(plan)), "Rendering took longer than 30 s.")
+
+    with django_capture_on_commit_callbacks() as not_yet:
+        failed = client.get(url)
+    later = timezone.now() + PREVIEW_RETRY_AFTER + timedelta(seconds=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks() as again:
+        retried = client.get(url)
+
+    assert (failed.status_code, len(not_yet)) == (202, 0)
+    assert swedish("The preview could not be made.") in failed.text
+    assert "every 2s" not in failed.text
+    assert "Rendering took longer" not in failed.text  # the technical reason is for administrators
+    assert (retried.status_code, len(again)) == (202, 1)
+    assert 'hx-trigger="every 2s"' in retried.text
+
+
+def test_plan_preview_failure_reason_is_shown_to_administrators(client, org):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.admin)
+    url = reverse("plans:preview", args=[plan.pk])
+    client.get(url)
+    fail_preview(plan.pk, fingerprint(build_snapshot(plan)), "Rendering took longer than 30 s.")
+
+    response = client.get(url)
+
+    assert "Rendering took longer than 30 s." in response.text
+
+
+def test_plan_preview_of_a_pending_plan_for_its_chef(client, org):
     plan = complete_plan(org.medarbetare)
     plan = transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
     client.force_login(org.chef)
+    url = reverse("plans:preview", args=[plan.pk])
+    client.get(url)
+    render_preview(plan.pk, fingerprint(build_snapshot(plan)))
 
-    response = client.get(reverse("plans:preview", args=[plan.pk]))
+    response = client.get(url)
 
     assert (response.status_code, SignedPlan.objects.count()) == (200, 0)
     assert response.content.startswith(b"%PDF-")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from channel_register.enums import FrequencyPeriod, Platform
+from plans.domain.archive import build_snapshot, fingerprint, render_preview
 from plans.domain.transitions import transition
 from plans.enums import Action, Metric, PlanStatus, Step
 from plans.models import Decision, Plan
@@ -375,3 +376,22 @@ def test_a_stored_plan_pdf_is_verified_with_the_keyboard_only(live_server, page,
     tab_to(page, f"#verify-result a[href='{reverse('plans:detail', args=[newer.pk])}']")
     page.keyboard.press("Enter")
     expect(page).to_have_url(url(live_server, "plans:detail", newer.pk))
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_a_draft_preview_waits_on_an_accessible_page_and_opens_when_it_is_made(live_server, page, org, size):
+    plan = complete_plan(org.medarbetare)
+    page.set_viewport_size(size)
+    preview_url = url(live_server, "plans:preview", plan.pk)
+
+    sign_in(page, live_server, "medarbetare")
+    page.goto(url(live_server, "plans:detail", plan.pk))
+    page.locator(f"a[href='{reverse('plans:preview', args=[plan.pk])}']").click()
+    expect(page.locator("#preview-status progress")).to_be_visible()
+    assert_accessible(page)
+    # The worker makes it (here, the test in its place); the page's next poll opens it.
+    render_preview(plan.pk, fingerprint(build_snapshot(plan)))
+    with page.expect_response(lambda response: response.url == preview_url and response.status == 204) as poll:
+        pass
+
+    assert poll.value.headers["hx-redirect"] == reverse("plans:preview", args=[plan.pk])

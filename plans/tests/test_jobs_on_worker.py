@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import tasks as accounts_tasks
@@ -18,7 +19,7 @@ from notifications.models import Notification
 from plans import tasks
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.models import Plan, SignedPlan
+from plans.models import Plan, PlanPreview, SignedPlan
 
 from .factories import complete_plan
 
@@ -106,3 +107,19 @@ def test_final_approval_renders_the_signed_pdf_on_the_worker(org, celery_worker,
     assert bytes(signed.pdf).startswith(b"%PDF-"), (signed.render_error, celery_worker.log())
     assert signed.render_attempts == 1
     assert "plans.tasks.render_signed_plan" in celery_worker.log()
+
+
+def test_a_preview_asked_for_in_a_request_is_made_by_the_worker_and_then_served(
+    org, client, celery_worker, redis_server
+):
+    plan = complete_plan(org.medarbetare)
+    client.force_login(org.medarbetare)
+    url = reverse("plans:preview", args=[plan.pk])
+
+    asked = client.get(url)
+    assert wait_for_idle_broker(redis_server.url, timeout=90), celery_worker.log()
+    served = client.get(url)
+
+    assert asked.status_code == 202
+    assert (served.status_code, served["Content-Type"], served.content[:5]) == (200, "application/pdf", b"%PDF-")
+    assert PlanPreview.objects.get(plan=plan).error == ""

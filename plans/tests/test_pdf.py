@@ -28,7 +28,7 @@ from accounts.enums import Role
 from accounts.tests.factories import make_user
 from channel_register.tests.channel_factories import approved_plan
 from ops.benchmarks.plan_pdf import sample_snapshot
-from plans.domain.archive import fingerprint, preview
+from plans.domain.archive import build_snapshot, draft_pdf, fingerprint
 from plans.domain.transitions import transition
 from plans.enums import Action, Metric
 from plans.models import SignedPlan
@@ -401,7 +401,7 @@ def test_draft_preview_is_marked_on_every_page(org):
     long_text = "\n".join(f"Rad {n}: läsfrämjande inlägg om böcker från länets bibliotek." for n in range(40))
     plan = complete_plan(org.medarbetare, purpose=long_text)
 
-    pages = page_texts(preview(plan))
+    pages = page_texts(draft_pdf(build_snapshot(plan)))
 
     marking = sv("DRAFT – not decided")
     assert [page.count(marking) >= 1 for page in pages] == [True] * len(pages)
@@ -413,7 +413,7 @@ def test_draft_preview_makes_no_signature_claims(org):
     with translation.override("sv"):
         signed_sentence = gettext("Approved electronically in KoB Social on %(time)s.").split("%(time)s")[0]
 
-    text = squash(pdftotext(preview(plan), "-raw"))
+    text = squash(pdftotext(draft_pdf(build_snapshot(plan)), "-raw"))
 
     assert squash(sv("This is a draft. The plan has not been decided and has not been signed.")) in text
     assert squash(signed_sentence) not in text
@@ -421,11 +421,11 @@ def test_draft_preview_makes_no_signature_claims(org):
     assert squash(f"{sv('Place')}: Uppsala") not in text
 
 
-def test_draft_preview_is_not_stored(org):
+def test_draft_pdf_is_not_archived(org):
     plan = complete_plan(org.medarbetare)
     media_before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
 
-    pdf = preview(plan)
+    pdf = draft_pdf(build_snapshot(plan))
 
     assert pdf[:5] == b"%PDF-"
     assert SignedPlan.objects.count() == 0

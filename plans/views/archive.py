@@ -1,4 +1,4 @@
-"""The signed plan's PDF: the stored download, the unstored draft preview, and the verify page.
+"""The signed plan's PDF: the stored download, the draft preview, and the verify page.
 
 The PDF of an approved version is rendered once and stored (plans.domain.archive); these views
 only hand out the stored bytes, so every download is the same file. Each plan's PDF needs the
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import rules
 from ..domain import archive
 from ..enums import PlanStatus
-from ..models import Plan, SignedPlan
+from ..models import Plan, PlanPreview, SignedPlan
 from ..queries import versions_of
 from ..verify_forms import VerifyFileForm, VerifyFingerprintForm
 from .common import get_visible_plan
@@ -76,11 +76,28 @@ def plan_pdf(request, pk):
 @login_required
 @require_safe
 def plan_preview(request, pk):
-    """A draft or pending plan as a PDF marked as a draft, shown in the browser; never stored."""
+    """A draft or pending plan as a PDF marked as a draft, shown in the browser.
+
+    The request never renders (archive.request_preview): when the preview of the plan's content
+    as it is now is stored, it is sent; otherwise a page says it is being made and polls (htmx)
+    until it is, then opens it. Without script, the page's link tries again."""
     plan = get_visible_plan(request, pk)
     if not (plan.is_editable or plan.is_pending):
         raise Http404
-    return pdf_response(archive.preview(plan), pdf_filename(plan, "-utkast"), disposition="inline")
+    preview = archive.request_preview(plan)
+    if preview.is_rendered:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        data = PlanPreview.objects.values_list("pdf", flat=True).get(pk=preview.pk)
+        return pdf_response(bytes(data), pdf_filename(plan, "-utkast"), disposition="inline")
+    context = {"plan": plan, "preview": preview, "show_error": may_see_render_error(request.user)}
+    if request.htmx:
+        return render(request, "plans/includes/preview_status.html", context)
+    response = render(request, "plans/preview_pending.html", context, status=202)
+    response["Retry-After"] = "2"
+    return response
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,13 @@ def closure_create(request, pk):
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
-            if SUBMIT_BUTTON in request.POST:
-                return submit(request, closure)
-            messages.success(request, _("The closure request has been saved as a draft."))
-            return redirect(closure)
+            except Incomplete as exc:  # the form checks the same first; this is the domain's word
+                add_domain_errors(form, exc.errors)
+            else:
+                if SUBMIT_BUTTON in request.POST:
+                    return submit(request, closure)
+                messages.success(request, _("The closure request has been saved as a draft."))
+                return redirect(closure)
     else:
         if open_request is not None:
             messages.info(request, _("A closure request for this channel is already being drafted or decided."))
@@ -169,10 +172,13 @@ def closure_edit(request, pk):
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
-            if SUBMIT_BUTTON in request.POST:
-                return submit(request, closure)
-            messages.success(request, _("The closure request has been saved."))
-            return redirect(closure)
+            except Incomplete as exc:  # the form checks the same first; this is the domain's word
+                add_domain_errors(form, exc.errors)
+            else:
+                if SUBMIT_BUTTON in request.POST:
+                    return submit(request, closure)
+                messages.success(request, _("The closure request has been saved."))
+                return redirect(closure)
         return render(request, "plans/closure_form.html", {**context, "form": form})
     if request.GET.get("kontrollera") == "1":
         # The stored request with every reason it cannot be submitted yet, at its field.
@@ -181,7 +187,8 @@ def closure_edit(request, pk):
         form.is_valid()
         for field, msgs in closure_errors(closure).items():
             for message in msgs:
-                form.add_error(field, message)
+                if message not in form.errors.get(field, []):  # the form may have said it already
+                    form.add_error(field, message)
         return render(request, "plans/closure_form.html", {**context, "form": form, "checked": True})
     return render(request, "plans/closure_form.html", {**context, "form": ClosureForm(instance=closure)})
 

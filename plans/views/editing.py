@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kob_social.errors import Conflict, Incomplete, NotAllowed
+from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_errors
 
 from .. import rules
 from ..domain.drafts import create_draft, save_draft
 from ..domain.transitions import transition
 from ..domain.validation import submission_errors
-from ..enums import Action
+from ..enums import MAX_GOALS, Action
 from ..forms import GoalFormSet, PlanForm, goal_formset
 from ..models import Plan
 from .common import get_visible_plan
@@ -37,7 +37,10 @@ def plan_create(request):
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
-            return _after_save(request, plan)
+            except Incomplete as exc:  # the form checks the same first; this is the domain's word
+                add_domain_errors(form, exc.errors)
+            else:
+                return _after_save(request, plan)
     else:
         if not rules.readable_units_exist(request.user):
             raise PermissionDenied(_("You do not belong to a unit, so you cannot write a plan."))
@@ -76,7 +79,10 @@ def plan_edit(request, pk):
                 )
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
-            return _after_save(request, plan)
+            except Incomplete as exc:  # the form checks the same first; this is the domain's word
+                add_domain_errors(form, exc.errors)
+            else:
+                return _after_save(request, plan)
         return render(request, "plans/form.html", {"form": form, "goals": goals, "plan": plan})
     return _render_saved(request, plan, check=request.GET.get("kontrollera") == "1")
 
@@ -138,7 +144,7 @@ def goal_row(request):
         index = int(request.GET.get("goals-TOTAL_FORMS", ""))
     except ValueError as exc:
         raise Http404 from exc
-    if not 0 <= index < 50:
+    if not 0 <= index < MAX_GOALS:
         raise Http404
     formset = GoalFormSet(prefix="goals")
     form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
