@@ -16,7 +16,7 @@ only through them: whoever can connect to it directly can write any X-Forwarded-
   from a proxy. REMOTE_ADDR then, the one address no client can forge: at worst it is a
   proxy's, which makes a lock broader (per username), never escapable.
 
-Not django-ipware, though it is installed: its proxy_count counts the proxies listed in the
+Not django-ipware (tried and left out): its proxy_count counts the proxies listed in the
 header (one proxy is proxy_count=0, and 1 takes a left entry the client wrote), its default
 strict mode drops a header with extra client-written hops back to the proxy's address, and it
 prefers a publicly routable hop over the position, so its answer depends on address classes
