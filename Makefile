@@ -15,7 +15,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	  $$UV pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
+# The Nu Html Checker for ops/tests/test_html_validity.py (vnu-jar, pinned in package-lock.json; it
+# also needs Java). Only where npm is present, and never fatal: without it (or without Java) that test
+# skips locally, and `make run` needs neither. --ignore-scripts: vnu-jar's postinstall would download
+# a Java runtime from GitHub; Java comes from apt (default-jre-headless, .ci/run).
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: the HTML validity test will be skipped (it needs vnu-jar from npm and Java)"; \
+	elif npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; then \
+	  touch $@; \
+	else \
+	  echo "npm ci failed: the HTML validity test will be skipped"; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -26,7 +39,9 @@ run: install
 	@echo "  Demo logins (password: demo): medarbetare, medarbetare2, chef, chef2, kommunikator, direktor, admin"
 	@echo "  Stop with Ctrl+C."
 	@echo
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+	@# Links in e-mails follow PORT unless SITE_URL is set (in the environment, or in .env: honcho reads it last).
+	PATH="$(abspath $(VENV))/bin:$$PATH" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: install lint migrations-check pytest pytest-postgres
 

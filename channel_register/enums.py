@@ -2,7 +2,9 @@
 the transitions beside it), the go-live checklist, the removal log's categories and where an
 update came from.
 
-A channel's life: planerad → aktiv → (pausad → aktiv) → avvecklas → avslutad.
+A channel's life: planerad → aktiv → (pausad → aktiv) → avvecklas → avslutad. A planned
+channel whose first plan is rejected or withdrawn goes planerad → avslutad (ARCHIVE, "closed
+without being started"): never active, so never official, its history kept.
 
 Only `domain.channels.channel_transition` writes a channel's status. Starting the closure
 happens when a closure request is approved through the plans' decision chain (the `plans` app
@@ -48,6 +50,7 @@ class ChannelAction(models.TextChoices):
     RESUME = "ateruppta", _("Resume")
     START_CLOSURE = "avveckla", _("Start closing")
     CLOSE = "avsluta", _("Close")
+    ARCHIVE = "arkivera", _("Closed without being started")
 
 
 # Every allowed (channel status, action) → new status. START_CLOSURE happens only when a
@@ -59,7 +62,13 @@ CHANNEL_TRANSITIONS: dict[tuple[ChannelStatus, ChannelAction], ChannelStatus] = 
     (ChannelStatus.AKTIV, ChannelAction.START_CLOSURE): ChannelStatus.AVVECKLAS,
     (ChannelStatus.PAUSAD, ChannelAction.START_CLOSURE): ChannelStatus.AVVECKLAS,
     (ChannelStatus.AVVECKLAS, ChannelAction.CLOSE): ChannelStatus.AVSLUTAD,
+    (ChannelStatus.PLANERAD, ChannelAction.ARCHIVE): ChannelStatus.AVSLUTAD,
 }
+# What the system does, never a person by hand: START_CLOSURE (a closure request approved), and
+# ARCHIVE, a planned channel that never started because its first plan was rejected or
+# withdrawn (domain.channels.archive_unstarted_channel). ARCHIVE ends in AVSLUTAD without
+# `activated_at`: the channel was never official, and its history (simple-history) is kept.
+SYSTEM_ACTIONS = frozenset({ChannelAction.START_CLOSURE, ChannelAction.ARCHIVE})
 
 
 class ChecklistItem(models.TextChoices):

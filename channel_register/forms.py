@@ -11,7 +11,7 @@ from django.core import validators
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from .domain.channels import iso_weeks
 from .enums import ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from .models import Channel, ScreenshotFile
 from .models.channel import MAX_HOURS_PER_WEEK, TEXT_MAX_LENGTH, valid_hours_per_week
+from .queries import with_legal_training
 
 DATE_WIDGET = {"type": "date"}
 # The search box of a list (here and in the plans app): a name, an address or a number.
@@ -100,37 +101,105 @@ class ChecklistForm(forms.Form):
     ticked = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
 
 
+class UnavailableOptions:
+    """Options for people who cannot be chosen (`reasons`: pk → why) are listed, not left out:
+    disabled, with the reason in the label. One chosen already (a role held now) stays
+    enabled, so that saving the form does not drop it unseen; the form's check names it."""
+
+    reasons: dict[str, str]
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = getattr(self, "reasons", {}).get(str(value))
+        if reason:
+            option["label"] = f"{label} ({reason})"
+            if not selected:
+                option["attrs"]["disabled"] = True
+        return option
+
+
+class PersonSelect(UnavailableOptions, forms.Select):
+    pass
+
+
+class PeopleSelect(UnavailableOptions, forms.SelectMultiple):
+    pass
+
+
+def training_reason(person: User) -> str:
+    """Why `person` (annotated by queries.with_legal_training) cannot be appointed ("" if they can)."""
+    if person.trained:
+        return ""
+    if person.training_ended is None:
+        return gettext("no training")
+    return gettext("training ended %(date)s") % {"date": date_format(person.training_ended, "j b Y")}
+
+
 class AppointForm(forms.Form):
     owner = PersonField(
         label=_("Owner (responsible for the use)"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("Runs the channel and answers for it. Confirms the inventory every six months."),
+        widget=PersonSelect,
     )
     screenshot_responsible = PersonField(
         label=_("Screenshot responsible"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("Takes screenshots for the archive every half year (January–June, July–December)."),
+        widget=PersonSelect,
     )
     others = PeopleField(
         label=_("Other people"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("Colleagues who also handle the channel. Hold Ctrl (⌘ on Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PeopleSelect(attrs={"size": 6}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, channel: Channel, current_others=(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = unit_people(
-            channel, keep=[channel.owner_id, channel.screenshot_responsible_id, *(p.pk for p in current_others)]
+        people = with_legal_training(
+            unit_people(
+                channel, keep=[channel.owner_id, channel.screenshot_responsible_id, *(p.pk for p in current_others)]
+            ),
+            timezone.localdate(),
         )
+        # Everyone of the unit is listed; those without valid legal training (the strategy
+        # requires it of everyone named) cannot be chosen, and each says why.
+        self.unavailable = [(person, reason) for person in people if (reason := training_reason(person))]
+        reasons = {str(person.pk): reason for person, reason in self.unavailable}
         for name in ("owner", "screenshot_responsible", "others"):
             self.fields[name].queryset = people
+            self.fields[name].widget.reasons = reasons
         self.fields["owner"].empty_label = _("Nobody yet")
         self.fields["screenshot_responsible"].empty_label = _("Nobody yet")
+
+    def _untrained_errors(self, chosen) -> list[str]:
+        reasons = {person.pk: reason for person, reason in self.unavailable}
+        return [
+            gettext("%(name)s cannot be appointed: %(reason)s.")
+            % {"name": person.get_full_name(), "reason": reasons[person.pk]}
+            for person in chosen
+            if person is not None and person.pk in reasons
+        ]
+
+    def clean_owner(self):
+        if errors := self._untrained_errors([self.cleaned_data["owner"]]):
+            raise forms.ValidationError(errors)
+        return self.cleaned_data["owner"]
+
+    def clean_screenshot_responsible(self):
+        if errors := self._untrained_errors([self.cleaned_data["screenshot_responsible"]]):
+            raise forms.ValidationError(errors)
+        return self.cleaned_data["screenshot_responsible"]
+
+    def clean_others(self):
+        if errors := self._untrained_errors(self.cleaned_data["others"]):
+            raise forms.ValidationError(errors)
+        return self.cleaned_data["others"]
 
 
 class AgreementForm(forms.Form):

@@ -7,15 +7,19 @@ both use), and when a screenshot duty is overdue (`screenshot_escalates_on`,
 """
 
 import datetime
+import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import Absence, User
-from accounts.queries import is_overseer, readable_units
+from accounts.enums import Course
+from accounts.models import Absence, TrainingRecord, User
+from accounts.queries import is_overseer, readable_units, valid_training_q
 
 from .enums import ChannelStatus
 from .models import Channel, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty
@@ -203,6 +207,22 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
     return outlook
 
 
+# --- People ---------------------------------------------------------------------------------------
+
+
+def with_legal_training(people: QuerySet[User], on: datetime.date) -> QuerySet[User]:
+    """`people`, each annotated with `trained` (legal training valid on `on`: the accounts rule,
+    valid_training_q) and `training_ended` (when not trained: the last valid day of their
+    latest legal training, None if they never had one), so a form can say why someone cannot
+    be appointed. In the same one query as `people`."""
+    valid = TrainingRecord.objects.filter(valid_training_q(on), user=OuterRef("pk"))
+    ended = TrainingRecord.objects.filter(user=OuterRef("pk"), course=Course.LEGAL_BASICS, valid_until__lt=on)
+    return people.annotate(
+        trained=Exists(valid),
+        training_ended=Subquery(ended.order_by("-valid_until").values("valid_until")[:1]),
+    )
+
+
 # --- Scheduled work: update rhythm and screenshot duties ---
 
 RHYTHM_RESULTS_SHOWN = 8
@@ -248,3 +268,49 @@ def screenshot_duties_of(channel: Channel, today: datetime.date) -> list[DutySta
         overdue = not duty.fulfilled and today >= escalates_on
         states.append(DutyState(duty, duty.fulfilled, overdue, escalates_on))
     return states
+
+
+# --- Near-duplicate channels ---
+
+NEAR_DUPLICATE_RATIO = 0.85
+
+
+def comparable_name(name: str) -> str:
+    """A channel name as compared for near-duplicates: case, spaces, punctuation and
+    diacritics ignored ("Läns-biblioteket " and "lansbiblioteket" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(char for char in decomposed.casefold() if char.isalnum())
+
+
+def comparable_url(url: str) -> str:
+    """An address as compared for duplicates: no scheme, no `www.`, no trailing slash, any case."""
+    url = (url or "").strip().casefold()
+    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url)
+    url = url.removeprefix("www.")
+    return url.rstrip("/")
+
+
+def near_duplicate_channels(*, platform: str, name: str, url: str, exclude_ids=()) -> list[Channel]:
+    """The channels of the whole register that a new channel would likely duplicate: the same
+    address (comparable_url), or on the same platform a name equal or similar to it
+    (comparable_name; difflib ratio ≥ NEAR_DUPLICATE_RATIO). A unit may well have a Facebook
+    page and an Instagram account of the same name, so names are compared per platform (on
+    every platform while none is chosen yet).
+    For a warning, not a refusal. One query."""
+    wanted_name, wanted_url = comparable_name(name), comparable_url(url)
+    if not wanted_name and not wanted_url:
+        return []
+    found = []
+    candidates = Channel.objects.exclude(pk__in=list(exclude_ids)).select_related("unit").order_by("name", "pk")
+    for channel in candidates:
+        if wanted_url and comparable_url(channel.url) == wanted_url:
+            found.append(channel)
+            continue
+        if not wanted_name or (platform and channel.platform != platform):
+            continue
+        existing = comparable_name(channel.name)
+        if existing == wanted_name or difflib.SequenceMatcher(None, existing, wanted_name).ratio() >= (
+            NEAR_DUPLICATE_RATIO
+        ):
+            found.append(channel)
+    return found

@@ -249,7 +249,7 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
-# The pages carry the token themselves (forms, and hx-headers for htmx): no script reads the cookie.
+# The pages carry the token themselves (forms, and data-hx-headers for htmx): no script reads the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "kob_social.views.csrf_failure"
@@ -332,20 +332,37 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # --- Logging ----------------------------------------------------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+
+
+def _refusal_without_traceback(record) -> bool:
+    """A 4xx that django.request logs is a refusal the app meant (PermissionDenied, Http404): its
+    one line says it, its traceback (two, as NotAllowed is chained) is noise. A 5xx keeps it."""
+    if getattr(record, "status_code", 500) < 500:
+        record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "django.utils.log.CallbackFilter", "callback": _refusal_without_traceback}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint reports every step of a rendering at INFO.
     "loggers": {
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
     },
 }
+# A worker logs what a task prints (the console e-mail backend prints every mail) as the
+# `celery.redirected` logger, by default at WARNING: printed output is not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 # --- Product ----------------------------------------------------------------------------------
 
@@ -359,6 +376,16 @@ PDF_SIGNING_CERTIFICATE = env("PDF_SIGNING_CERTIFICATE", default="")
 PDF_SIGNING_PASSWORD = env("PDF_SIGNING_PASSWORD", default="")
 # A draft preview is rendered by a worker, never in a web request, and given up after this long.
 PDF_PREVIEW_TIME_LIMIT = env.int("PDF_PREVIEW_TIME_LIMIT", default=30)
+
+# A channel goes live only with this many coming weeks of the supervision roster without a gap
+# (channel_register.domain.channels.activation_blockers): the strategy requires continuous supervision.
+CHANNEL_ACTIVATION_ROSTER_WEEKS = env.int("CHANNEL_ACTIVATION_ROSTER_WEEKS", default=4)
+if not 1 <= CHANNEL_ACTIVATION_ROSTER_WEEKS <= 104:
+    raise ImproperlyConfigured("CHANNEL_ACTIVATION_ROSTER_WEEKS must be a number of weeks from 1 to 104.")
+
+# The accessibility statement (/tillganglighet/): where a visitor reports a problem or asks for
+# content in another form (the feedback route that DOS-lagen requires).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@regionuppsala.se")
 
 # Reading channel feeds (channel_register.fetch): only public addresses are fetched. Networks listed here
 # (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.

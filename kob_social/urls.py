@@ -23,6 +23,7 @@ urlpatterns = [
     path("kanaler.json", register.public_register_json, name="public_register_json"),
     path("kanaler.csv", register.public_register_csv, name="public_register_csv"),
     path("notiser/", include("notifications.urls")),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("", plans_urls.home, name="home"),
 ]
 

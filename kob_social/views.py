@@ -1,11 +1,14 @@
+import datetime
 import logging
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from .health import broker_ok, database_ok
 
@@ -49,7 +52,21 @@ def csrf_failure(request, reason=""):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    """403. A view that refuses raises PermissionDenied with our own sentence saying why (the
+    role, or the state of the thing); the page shows it, or the generic sentence without one."""
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+# When the accessibility statement was last reviewed: change it with the statement's text.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 12, 3)
+
+
+@require_safe
+def accessibility_statement(request):
+    """Tillgänglighetsredogörelse: public (no sign-in), as DOS-lagen asks of public-sector sites."""
+    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL, "statement_date": ACCESSIBILITY_STATEMENT_DATE}
+    return render(request, "accessibility.html", context)
 
 
 def page_not_found(request, exception=None):

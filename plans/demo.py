@@ -5,6 +5,7 @@ import datetime
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.enums import AbsenceKind
@@ -16,6 +17,7 @@ from channel_register.domain.channels import (
     channel_transition,
     confirm_agreement,
     propose_agreement,
+    roster_activation_start,
     set_checklist_item,
 )
 from channel_register.domain.updates import log_update
@@ -168,18 +170,48 @@ def _approved(name, author, content, chef, ka, kd):
     return _plan(name, author, content, steps)
 
 
-def _go_live(channel, chef, owner, screenshot_responsible, others=()):
-    """Checklist, activation and people, each only if not done yet."""
+def _go_live(channel, chef, owner, screenshot_responsible, others=(), backup=None):
+    """Checklist, supervision (`_secure_supervision`), activation and people, each only if
+    not done yet."""
 
     channel.refresh_from_db()
     if channel.status == ChannelStatus.PLANERAD:
         for item in ChecklistItem:
             set_checklist_item(channel.pk, item, actor=chef, ticked=True)
+        _secure_supervision(channel, chef, owner, backup)
         channel_transition(channel.pk, ChannelAction.ACTIVATE, actor=chef)
     channel.refresh_from_db()
     if channel.owner_id != owner.pk:
         appoint(channel.pk, actor=chef, owner=owner, screenshot_responsible=screenshot_responsible, others=others)
     return channel
+
+
+def _secure_supervision(channel, chef, owner, backup=None) -> None:
+    """What go-live requires besides the checklist, unless there already: an agreement
+    confirmed by the chef and the owner, and a roster for the next twelve weeks (or
+    settings.CHANNEL_ACTIVATION_ROSTER_WEEKS, if more) with the owner as monitor."""
+    if not Agreement.objects.filter(
+        channel=channel, chef_confirmed_at__isnull=False, owner_confirmed_at__isnull=False
+    ).exists():
+        agreement = propose_agreement(
+            channel.pk,
+            actor=chef,
+            owner=owner,
+            tasks="Publicera inlägg, svara på kommentarer vardagar och bevaka kanalen enligt tillsynsschemat.",
+            hours_per_week=Decimal("2.0"),
+        )
+        confirm_agreement(agreement.pk, actor=owner)
+    if not RosterWeek.objects.filter(channel=channel).exists():
+        first = roster_activation_start(timezone.localdate())
+        last = first + datetime.timedelta(weeks=max(12, settings.CHANNEL_ACTIVATION_ROSTER_WEEKS) - 1)
+        assign_roster(
+            channel.pk,
+            actor=chef,
+            first=first.isocalendar()[:2],
+            last=last.isocalendar()[:2],
+            primary=owner,
+            backup=backup,
+        )
 
 
 def seed_channels(context: dict) -> None:
@@ -192,7 +224,6 @@ def seed_channels(context: dict) -> None:
     ka, kd = people["kommunikator"], people["direktor"]
 
     facebook = Plan.objects.get(channel_name="Länsbiblioteket Uppsala", version_number=1).channel
-    _go_live(facebook, chef, owner=maja, screenshot_responsible=maja, others=[chef])
     if not Agreement.objects.filter(channel=facebook).exists():
         agreement = propose_agreement(
             facebook.pk,
@@ -212,6 +243,8 @@ def seed_channels(context: dict) -> None:
         assign_roster(facebook.pk, actor=chef, first=first, last=last, primary=maja, backup=chef)
         gap_week = gap_monday.isocalendar()[:2]
         assign_roster(facebook.pk, actor=chef, first=gap_week, last=gap_week, primary=maja, backup=None)
+    # Live before the absence is registered: the gap arose after the go-live.
+    _go_live(facebook, chef, owner=maja, screenshot_responsible=maja, others=[chef])
     Absence.objects.get_or_create(
         user=maja,
         kind=AbsenceKind.TJANSTLEDIGHET,
@@ -239,7 +272,7 @@ def seed_channels(context: dict) -> None:
         ka,
         kd,
     ).channel
-    _go_live(x_channel, chef, owner=maja, screenshot_responsible=maja)
+    _go_live(x_channel, chef, owner=maja, screenshot_responsible=maja, backup=chef)
     x_channel.refresh_from_db()
     if x_channel.status == ChannelStatus.AKTIV and not ClosureRequest.objects.filter(channel=x_channel).exists():
         closure = create_closure_request(

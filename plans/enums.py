@@ -85,6 +85,32 @@ class Step(models.TextChoices):
     DIREKTOR = "direktor", _("Director of culture")
 
 
+# An action once it is done, as a record names it ("Godkänd"), not as its button says it
+# ("Godkänn"). OUTCOME_NAMES: a decision beside its step (the decision tables, the signed PDF);
+# EVENT_NAMES: an event of the plan's timeline, by action and the step it was taken at (None: the
+# step does not matter). (Action.SUBMIT, Step.CHEF) is a manager's own plan, signed by submitting.
+OUTCOME_NAMES: dict[Action, str] = {
+    Action.APPROVE: _("Approved"),
+    Action.RETURN: _("Returned for changes"),
+    Action.REJECT: _("Rejected"),
+}
+EVENT_NAMES: dict[tuple[Action, Step | None], str] = {
+    (Action.SUBMIT, None): _("Submitted"),
+    (Action.SUBMIT, Step.CHEF): _("Submitted and signed by the manager"),
+    (Action.APPROVE, Step.CHEF): _("Approved by the manager"),
+    (Action.APPROVE, Step.KOMMUNIKATION): _("Approved by the communications officer"),
+    (Action.APPROVE, Step.DIREKTOR): _("Approved by the director of culture"),
+    (Action.RETURN, Step.CHEF): _("Returned for changes by the manager"),
+    (Action.RETURN, Step.KOMMUNIKATION): _("Returned for changes by the communications officer"),
+    (Action.RETURN, Step.DIREKTOR): _("Returned for changes by the director of culture"),
+    (Action.REJECT, Step.CHEF): _("Rejected by the manager"),
+    (Action.REJECT, Step.KOMMUNIKATION): _("Rejected by the communications officer"),
+    (Action.REJECT, Step.DIREKTOR): _("Rejected by the director of culture"),
+    (Action.WITHDRAW, None): _("Withdrawn"),
+    (Action.SUPERSEDE, None): _("Superseded by a new version"),
+}
+
+
 # The chain as data: each step, the status a plan has while it waits there, and the role
 # that decides it. The chef step is decided by the plan's deciding chef, whatever their role.
 CHAIN: list[Step] = [Step.CHEF, Step.KOMMUNIKATION, Step.DIREKTOR]

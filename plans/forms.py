@@ -12,8 +12,9 @@ from accounts.queries import readable_units, unit_and_descendant_ids
 from channel_register.enums import Platform
 from channel_register.forms import SEARCH_MAX_LENGTH, show_length_limits
 from channel_register.models.channel import MAX_HOURS_PER_WEEK
+from channel_register.queries import comparable_name, comparable_url, near_duplicate_channels
 
-from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS, TOO_MANY_GOALS
+from .domain.drafts import CONTENT_FIELDS, GOAL_FIELDS, TOO_MANY_GOALS, linkable_channels, owns_planned_channel
 from .enums import (
     COMMENT_MAX_LENGTH,
     EARLIEST_DATE,
@@ -29,7 +30,10 @@ from .models.plan import latest_deadline
 # The form's sections, in the order of the strategy's template; the template renders these.
 SECTIONS = [
     (_("Unit and decision"), ["unit"]),
-    (_("Social medium"), ["platform", "channel_name", "channel_url"]),
+    (
+        _("Social medium"),
+        ["channel_choice", "channel", "platform", "channel_name", "channel_url", "confirm_new_channel"],
+    ),
     (_("Purpose"), ["purpose", "target_groups"]),
     (_("Goals"), []),
     (_("Activities"), ["activities"]),
@@ -77,14 +81,34 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+EXISTING_CHANNEL, NEW_CHANNEL = "befintlig", "ny"
+TYPED_CHANNEL_FIELDS = ("platform", "channel_name", "channel_url")
+
+
 class PlanForm(forms.ModelForm):
-    """Saving a draft needs nothing but the unit; submitting checks everything (domain.validation)."""
+    """Saving a draft needs nothing but the unit; submitting checks everything (domain.validation).
+
+    A first version is written either for an existing channel of the unit (linkable_channels,
+    the default when there is one) or for a new channel typed in; a new channel that looks like
+    one already in the register (near_duplicate_channels) is a warning at the field, saved
+    anyway once "It is a new channel" is ticked. A later version keeps its channel."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    channel_choice = forms.ChoiceField(
+        label=_("Which channel is the plan for?"),
+        choices=[(EXISTING_CHANNEL, _("An existing channel of the unit")), (NEW_CHANNEL, _("A new channel"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    confirm_new_channel = forms.BooleanField(
+        label=_("It is a new channel"),
+        required=False,
+        help_text=_("Tick this if the plan really is for a new channel, not one of those already in the register."),
+    )
 
     class Meta:
         model = Plan
-        fields = [*CONTENT_FIELDS, "other_people"]
+        fields = [*CONTENT_FIELDS, "channel", "other_people"]
         formfield_callback = _formfield
         field_classes = {
             "responsible": PersonChoiceField,
@@ -135,6 +159,96 @@ class PlanForm(forms.ModelForm):
         show_length_limits(self)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+        self.duplicates = []
+        self._offer_channels(unit)
+
+    def _offer_channels(self, unit: Unit | None) -> None:
+        """The channel choice of a first version: the unit's linkable channels, or a new one."""
+        field = self.fields["channel"]
+        plan = self.instance if self.instance.pk else None
+        self.own_channel = plan is not None and owns_planned_channel(plan)
+        channels = linkable_channels(unit, plan=plan) if unit is not None else field.queryset.none()
+        if self.own_channel:
+            channels = channels.exclude(pk=plan.channel_id)
+        self.offers_channels = (plan is None or plan.version_number == 1) and channels.exists()
+        if not self.offers_channels:
+            # A later version keeps its channel; without a channel to choose, it is a new one.
+            field.disabled = True
+            self.initial["channel"] = None if plan is None or self.own_channel else plan.channel_id
+            del self.fields["channel_choice"]
+            return
+        field.queryset = channels
+        field.label = _("Existing channel")
+        field.empty_label = _("Choose a channel")
+        field.required = False
+        field.help_text = _("Channels that already have a plan change through a new version of that plan.")
+        if plan is None or self.own_channel:
+            self.fields["channel_choice"].initial = NEW_CHANNEL if self.own_channel else EXISTING_CHANNEL
+            self.initial["channel"] = None
+        else:
+            self.fields["channel_choice"].initial = EXISTING_CHANNEL
+
+    def clean(self):
+        cleaned = super().clean()
+        if "channel_choice" not in self.fields:
+            if cleaned.get("channel") is None:
+                self._warn_of_duplicates(cleaned)
+            return cleaned
+        chosen = cleaned.get("channel")
+        choice = cleaned.get("channel_choice") or (EXISTING_CHANNEL if chosen else NEW_CHANNEL)
+        if choice == NEW_CHANNEL:
+            cleaned["channel"] = None
+            self._warn_of_duplicates(cleaned)
+        elif chosen is None:
+            self.add_error("channel", _("Choose the channel, or choose “A new channel”."))
+        elif self._typed_for_another(cleaned, chosen):
+            self.add_error(
+                "channel_choice",
+                _(
+                    "You chose an existing channel but typed another platform, name or address. "
+                    "Choose “A new channel”, or empty those fields."
+                ),
+            )
+        return cleaned
+
+    def _typed_for_another(self, cleaned, channel) -> bool:
+        """Whether a typed platform, name or address differs both from the chosen channel and
+        from what the plan stored: a new channel typed in while "existing" was left chosen."""
+        compare = {"platform": str, "channel_name": comparable_name, "channel_url": comparable_url}
+        actual = {"platform": channel.platform, "channel_name": channel.name, "channel_url": channel.url}
+        for name, normal in compare.items():
+            typed = cleaned.get(name) or ""
+            stored = (getattr(self.instance, name) or "") if self.instance.pk else ""
+            if typed and normal(typed) not in (normal(actual[name]), normal(stored)):
+                return True
+        return False
+
+    def _warn_of_duplicates(self, cleaned) -> None:
+        """A new channel like one in the register: said at the field unless confirmed. On an
+        edit only when the typed channel changed (or the plan was for another channel before)."""
+        if cleaned.get("confirm_new_channel"):
+            return
+        typed = {name: cleaned.get(name) or "" for name in TYPED_CHANNEL_FIELDS}
+        unchanged = all(typed[name] == (getattr(self.instance, name) or "") for name in TYPED_CHANNEL_FIELDS)
+        if self.instance.pk and self.own_channel and unchanged:
+            return
+        exclude = [self.instance.channel_id] if self.instance.pk and self.instance.channel_id else []
+        self.duplicates = near_duplicate_channels(
+            platform=typed["platform"], name=typed["channel_name"], url=typed["channel_url"], exclude_ids=exclude
+        )
+        if self.duplicates:
+            names = "; ".join(
+                f"{channel} ({channel.unit}, {channel.get_status_display()})" for channel in self.duplicates
+            )
+            self.add_error(
+                "channel_name" if typed["channel_name"] else "channel_url",
+                _(
+                    "The register already has a channel like this: %(channels)s. If the plan is for it, "
+                    "choose it (or revise its plan); if it really is a new channel, tick “It is a new "
+                    "channel” and save again."
+                )
+                % {"channels": names},
+            )
 
     def _chosen_unit(self) -> Unit | None:
         field = self.fields["unit"]
@@ -153,7 +267,14 @@ class PlanForm(forms.ModelForm):
 
     def sections(self):
         for title, names in SECTIONS:
-            yield title, [self[name] for name in names]
+            yield title, [self[name] for name in names if self._shown(name)]
+
+    def _shown(self, name: str) -> bool:
+        if name == "channel":
+            return self.offers_channels
+        if name == "confirm_new_channel":
+            return bool(self.duplicates) or bool(self.is_bound and self.data.get(self.add_prefix(name)))
+        return name in self.fields
 
 
 class GoalForm(forms.ModelForm):

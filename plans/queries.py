@@ -8,7 +8,7 @@ from accounts.queries import is_overseer, readable_units
 from channel_register.models import Channel
 
 from .enums import EDITABLE, PENDING, PlanStatus
-from .models import Plan
+from .models import ClosureRequest, Plan
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -25,16 +25,33 @@ def staben_unit_ids() -> QuerySet:
     return Unit.objects.filter(Q(kind=UnitKind.STAB) | Q(parent__kind=UnitKind.STAB)).values("pk")
 
 
-def plans_awaiting(user: User) -> QuerySet[Plan]:
-    """Plans waiting at a step that `user` may decide now (mirrors rules.decidable_step)."""
-    if not user.is_authenticated or not user.is_active:
-        return Plan.objects.none()
+def _waiting_for(user: User) -> Q:
+    """Documents of the chain (plans, closure requests: the same fields) waiting at a step
+    that `user` may decide now (mirrors rules.decidable_step)."""
     waiting = Q(status=PlanStatus.HOS_CHEF, deciding_chef=user) & ~Q(author=user)
     if user.is_kommunikationsansvarig:
         waiting |= Q(status=PlanStatus.HOS_KOMMUNIKATION) & ~Q(author=user)
     if user.is_kulturdirektor:
         waiting |= Q(status=PlanStatus.HOS_DIREKTOR) & (~Q(author=user) | Q(unit__in=staben_unit_ids()))
-    return Plan.objects.filter(waiting).select_related("unit", "author").order_by("status_changed_at", "pk")
+    return waiting
+
+
+def plans_awaiting(user: User) -> QuerySet[Plan]:
+    """Plans waiting at a step that `user` may decide now, the longest-waiting first."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    return Plan.objects.filter(_waiting_for(user)).select_related("unit", "author").order_by("status_changed_at", "pk")
+
+
+def closures_awaiting(user: User) -> QuerySet[ClosureRequest]:
+    """Closure requests waiting at a step that `user` may decide now, the longest-waiting first."""
+    if not user.is_authenticated or not user.is_active:
+        return ClosureRequest.objects.none()
+    return (
+        ClosureRequest.objects.filter(_waiting_for(user))
+        .select_related("channel", "unit", "author")
+        .order_by("status_changed_at", "pk")
+    )
 
 
 def plans_by(user: User) -> QuerySet[Plan]:

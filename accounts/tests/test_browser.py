@@ -1,19 +1,14 @@
 """Signing in through a real browser, with an accessibility scan of every page on the way."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts.enums import Role
+from kob_social.testing.browser import assert_accessible
 
 from .factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_staff_member_signs_in_and_sees_the_swedish_start_page(live_server, page):

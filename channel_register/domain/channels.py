@@ -3,13 +3,15 @@ screenshots and the removal log. Every channel status change goes through
 `channel_transition`; people are checked for valid training before any appointment."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.enums import Course
 from accounts.models import User
@@ -29,6 +31,7 @@ from ..models import (
     Screenshot,
     ScreenshotFile,
 )
+from ..queries import roster_outlook
 from ..uploads import check_upload
 
 CHANGED_FIRST = gettext_lazy("Someone else changed the channel first. Open it again to see its current state.")
@@ -45,25 +48,82 @@ def create_planned_channel(*, platform: str, name: str, url: str, unit) -> Chann
     )
 
 
-def describe_channel(channel_id: int, *, platform: str, name: str, url: str, unit, actor: User | None) -> None:
+def describe_channel(
+    channel_id: int, *, platform: str, name: str, url: str, unit, actor: User | None, reason: str = ""
+) -> None:
     """An approved plan is the channel's description: platform, name, address and unit.
 
     One history row by `actor` (the person whose approval made the plan the description),
     and the revision bumped in the database, so that a form opened before is refused as stale.
-    (A queryset update() would leave no history row and no new revision.)"""
+    (A queryset update() would leave no history row and no new revision.) The draft of a first
+    plan describes its own planned channel the same way, with its own `reason`."""
     Channel.objects.filter(pk=channel_id).update(revision=F("revision") + 1)
     channel = Channel.objects.get(pk=channel_id)
     channel.platform, channel.name, channel.url, channel.unit = platform, name, url, unit
     channel._history_user = actor
-    channel._change_reason = _("Described by the approved plan")
+    channel._change_reason = reason or _("Described by the approved plan")
     channel.save(update_fields=["platform", "name", "url", "unit"])
 
 
 # --- The channel's life -----------------------------------------------------------------------
 
 
-def activation_blockers(channel: Channel) -> list[str]:
-    """Why the channel cannot become active yet (empty: it can)."""
+@dataclass(frozen=True)
+class SupervisionCondition:
+    """A go-live condition besides the ticked checklist: `blocker` says why it does not hold
+    (empty: it holds). `kind` is "agreement" or "roster", for the page's link to fix it."""
+
+    kind: str
+    label: str
+    blocker: str
+
+
+def roster_activation_start(today: datetime.date) -> datetime.date:
+    """The first day the go-live roster condition judges: today, or on a weekend the coming
+    Monday (a week with no workday left cannot count as one of the covered weeks)."""
+    return today if today.weekday() < 5 else today + datetime.timedelta(days=7 - today.weekday())
+
+
+def supervision_conditions(channel: Channel, today: datetime.date) -> list[SupervisionCondition]:
+    """Continuous supervision, which the strategy requires from the first day, as two go-live
+    conditions: an agreement confirmed by both the manager and the owner, and a supervision
+    roster without a gap (the one rule: queries.gap_days, through roster_outlook) in each of the
+    next CHANNEL_ACTIVATION_ROSTER_WEEKS weeks. Three queries."""
+    weeks = settings.CHANNEL_ACTIVATION_ROSTER_WEEKS
+    confirmed = Agreement.objects.filter(
+        channel=channel, chef_confirmed_at__isnull=False, owner_confirmed_at__isnull=False
+    ).exists()
+    gaps = [week for week in roster_outlook(channel, roster_activation_start(today), weeks) if week.is_gap]
+    return [
+        SupervisionCondition(
+            "agreement",
+            _("An agreement confirmed by the manager and the owner"),
+            "" if confirmed else _("No agreement has been confirmed by both the manager and the owner."),
+        ),
+        SupervisionCondition(
+            "roster",
+            ngettext(
+                "A monitor present every workday of the next %(count)d week",
+                "A monitor present every workday of the next %(count)d weeks",
+                weeks,
+            )
+            % {"count": weeks},
+            ""
+            if not gaps
+            else ngettext(
+                "The supervision roster has a gap in the next %(count)d week: %(weeks)s.",
+                "The supervision roster has gaps in the next %(count)d weeks: %(weeks)s.",
+                weeks,
+            )
+            % {"count": weeks, "weeks": ", ".join(_("w. %(week)d") % {"week": week.iso_week} for week in gaps)},
+        ),
+    ]
+
+
+def activation_blockers(channel: Channel, conditions: list[SupervisionCondition] | None = None) -> list[str]:
+    """Why the channel cannot become active yet (empty: it can): no approved plan, an item of
+    the checklist not ticked, or supervision not secured (`supervision_conditions`, which a
+    caller that has read them already passes in)."""
     blockers = []
     if not hooks.plans().has_approved_plan(channel):
         blockers.append(_("The channel has no approved plan."))
@@ -71,6 +131,9 @@ def activation_blockers(channel: Channel) -> list[str]:
     for item in ChecklistItem:
         if item.value not in ticked:
             blockers.append(_("Not ticked: %(item)s.") % {"item": item.label})
+    if conditions is None:
+        conditions = supervision_conditions(channel, timezone.localdate())
+    blockers.extend(condition.blocker for condition in conditions if condition.blocker)
     return blockers
 
 
@@ -96,6 +159,8 @@ def channel_transition(
             raise NotAllowed(_("This is not possible in the channel's current state."))
         if action == ChannelAction.START_CLOSURE and actor is not None:
             raise NotAllowed(_("A channel is closed through a closure request decided in the chain."))
+        if action == ChannelAction.ARCHIVE and actor is not None:
+            raise NotAllowed(_("A planned channel is closed when its first plan is rejected or withdrawn."))
         if actor is not None and not rules.can_manage_channel(actor, channel):
             raise NotAllowed(_("Only the unit's manager or the communications officer can do this."))
         blockers = (
@@ -416,3 +481,18 @@ def log_removal(
     entry.sha256 = checked.sha256
     entry.save()
     return entry
+
+
+# --- A planned channel that never started -------------------------------------------------------
+
+
+def archive_unstarted_channel(channel_id: int) -> Channel | None:
+    """Close a planned channel that will never start: the first plan that created it was
+    rejected or withdrawn, and no other plan is open for it (the plans app judges that, and
+    calls this inside its transition). The channel ends as avslutad without ever being active,
+    through `channel_transition` (ARCHIVE, by the system), so its history is kept and the
+    register no longer lists it as planned. A channel no longer planned is left as it is."""
+    channel = Channel.objects.filter(pk=channel_id, status=ChannelStatus.PLANERAD).first()
+    if channel is None:
+        return None
+    return channel_transition(channel.pk, ChannelAction.ARCHIVE, actor=None, expected_revision=channel.revision)

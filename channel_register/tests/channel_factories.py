@@ -6,13 +6,26 @@ Länsbiblioteket, whose chef is `org.chef`, and their plans are written by `org.
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts.tests.factories import TrainingRecordFactory
-from channel_register.domain.channels import appoint, channel_transition, record_screenshot, set_checklist_item
+from accounts.enums import Role
+from accounts.models import User
+from accounts.tests.factories import TrainingRecordFactory, make_user
+from channel_register.domain.channels import (
+    appoint,
+    assign_roster,
+    channel_transition,
+    confirm_agreement,
+    propose_agreement,
+    record_screenshot,
+    roster_activation_start,
+    set_checklist_item,
+)
 from channel_register.enums import ChannelAction, ChecklistItem
 from channel_register.models import Channel, Screenshot
 from plans.domain import closures
@@ -55,10 +68,28 @@ def tick_all(channel: Channel, actor) -> None:
         set_checklist_item(channel.pk, item, actor=actor, ticked=True)
 
 
+def supervision_secured(channel: Channel, chef) -> User:
+    """What go-live requires besides the checklist (domain.channels.supervision_conditions): an
+    agreement confirmed by `chef` and the owner, and the next CHANNEL_ACTIVATION_ROSTER_WEEKS
+    weeks rostered. The owner and monitor is a trained person of the channel's unit made for
+    it, so that the org's people keep their own training and duties; returned."""
+    monitor = trained(make_user(Role.MEDARBETARE, unit=channel.unit, full_name="Tove Tillsyn"))
+    agreement = propose_agreement(
+        channel.pk, actor=chef, owner=monitor, tasks="Tillsyn och publicering.", hours_per_week=Decimal("2.0")
+    )
+    confirm_agreement(agreement.pk, actor=monitor)
+    first = roster_activation_start(timezone.localdate())
+    last = first + timedelta(weeks=settings.CHANNEL_ACTIVATION_ROSTER_WEEKS - 1)
+    assign_roster(channel.pk, actor=chef, first=first.isocalendar()[:2], last=last.isocalendar()[:2], primary=monitor)
+    return monitor
+
+
 def planned_channel_ready(org, **overrides) -> Channel:
-    """A planned channel with an approved plan and the whole checklist ticked."""
+    """A planned channel ready to go live: an approved plan, the whole checklist ticked and
+    supervision secured (`supervision_secured`)."""
     channel = approved_plan(org, **overrides).channel
     tick_all(channel, org.chef)
+    supervision_secured(channel, org.chef)
     channel.refresh_from_db()
     return channel
 

@@ -91,6 +91,8 @@ EXPECTED = {
     ("status:resume", "POST"):          (302, 403, 403, 404, 302, 404, 302, 403, 403),
     # Closing starts only through a closure request decided in the chain: nobody may press it.
     ("status:start_closure", "POST"):   (302, 403, 403, 404, 403, 404, 403, 403, 403),
+    # A planned channel is closed unstarted only when its first plan is rejected or withdrawn.
+    ("status:archive", "POST"):         (302, 403, 403, 404, 403, 404, 403, 403, 403),
     ("status:close", "POST"):           (302, 403, 403, 404, 302, 404, 302, 403, 403),
     ("status:pause", "GET"):            (302, 405, 405, 405, 405, 405, 405, 405, 405),
     ("checklist", "POST"):              (302, 403, 403, 404, 302, 404, 302, 403, 403),
@@ -174,6 +176,7 @@ STATUS_ACTIONS = {
     "pause": ("active", ChannelAction.PAUSE),
     "resume": ("paused", ChannelAction.RESUME),
     "start_closure": ("active", ChannelAction.START_CLOSURE),
+    "archive": ("planned", ChannelAction.ARCHIVE),
     "close": ("closing", ChannelAction.CLOSE),
 }
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from channel_register.domain.channels import channel_transition, set_checklist_item
+from channel_register.domain.channels import channel_transition, set_checklist_item, supervision_conditions
 from channel_register.enums import ChannelAction, ChannelStatus, ChecklistItem, Platform
 from channel_register.models import Channel, ChecklistTick
 from kob_social.errors import Conflict, Incomplete, NotAllowed
@@ -22,7 +22,14 @@ from plans.domain.transitions import transition
 from plans.enums import Action
 from plans.tests.factories import GOAL, complete_plan, plan_content
 
-from .channel_factories import CHAIN_APPROVAL, active_channel, approved_plan, planned_channel_ready, tick_all
+from .channel_factories import (
+    CHAIN_APPROVAL,
+    active_channel,
+    approved_plan,
+    planned_channel_ready,
+    supervision_secured,
+    tick_all,
+)
 from .channel_life import (
     STATES,
     STOCKHOLM,
@@ -117,6 +124,7 @@ def test_approve_plan_describes_channel_from_plan(org):
 def test_activate_without_approved_plan_incomplete(org, english):
     channel = complete_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
+    supervision_secured(channel, org.chef)
     before = channel_row(channel)
 
     with pytest.raises(Incomplete) as refused:
@@ -130,6 +138,7 @@ def test_activate_with_submitted_plan_only_incomplete(org, english):
     plan = complete_plan(org.medarbetare)
     transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
     tick_all(plan.channel, org.chef)
+    supervision_secured(plan.channel, org.chef)
 
     with pytest.raises(Incomplete) as refused:
         channel_transition(plan.channel_id, ChannelAction.ACTIVATE, actor=org.chef)
@@ -149,6 +158,7 @@ def test_activate_with_submitted_plan_only_incomplete(org, english):
 )
 def test_activate_with_incomplete_checklist_incomplete(org, english, ticked):
     channel = approved_plan(org).channel
+    supervision_secured(channel, org.chef)
     for item in ticked:
         set_checklist_item(channel.pk, item, actor=org.chef, ticked=True)
     before = channel_row(channel)
@@ -167,7 +177,9 @@ def test_activate_without_plan_and_checklist_names_every_blocker(org, english):
     with pytest.raises(Incomplete) as refused:
         channel_transition(channel.pk, ChannelAction.ACTIVATE, actor=org.chef)
 
-    assert refused.value.errors == {"status": [NO_APPROVED_PLAN, *NOT_TICKED.values()]}
+    supervision = [condition.blocker for condition in supervision_conditions(channel, timezone.localdate())]
+    assert refused.value.errors == {"status": [NO_APPROVED_PLAN, *NOT_TICKED.values(), *supervision]}
+    assert len(supervision) == 2  # no agreement, and gaps (test_channel_activation.py has their texts)
 
 
 def test_activate_with_plan_and_checklist_activates(org, time_machine):
@@ -265,10 +277,12 @@ ACTIONS = [
     ChannelAction.RESUME,
     ChannelAction.START_CLOSURE,
     ChannelAction.CLOSE,
+    ChannelAction.ARCHIVE,
 ]
 # Everything the unit's chef may do to a channel whose preconditions are all met (approved
 # plan, complete checklist, final screenshot), written by hand. START_CLOSURE is never a
-# person's action: it follows from a closure request approved through the chain.
+# person's action: it follows from a closure request approved through the chain; nor is
+# ARCHIVE: it follows from a first plan rejected or withdrawn (plans/tests/test_channel_choice.py).
 ALLOWED = {
     ("planerad", ChannelAction.ACTIVATE): "aktiv",
     ("aktiv", ChannelAction.PAUSE): "pausad",
@@ -285,7 +299,7 @@ def case_id(case) -> str:
 def test_channel_table_covers_every_status_and_action():
     assert sorted(STATES) == sorted(ChannelStatus.values)
     assert sorted(ACTIONS) == sorted(ChannelAction.values)
-    assert len(PRODUCT) == 25
+    assert len(PRODUCT) == 30
 
 
 @pytest.mark.parametrize("case", [case for case in PRODUCT if case in ALLOWED], ids=case_id)

@@ -61,7 +61,7 @@ def test_agreement_create_tasks_over_limit_refused_at_field_nothing_stored(clien
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"tasks": ["Skriv högst 2000 tecken (nu är det 2001)."]}
-    assert Agreement.objects.count() == 0
+    assert Agreement.objects.filter(owner=org.medarbetare).count() == 0
 
 
 @pytest.mark.parametrize("hours", ["-1", "40.5", "999.9"])
@@ -74,7 +74,7 @@ def test_agreement_create_hours_out_of_range_refused_at_field_nothing_stored(cli
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"hours_per_week": [HOURS]}
-    assert Agreement.objects.count() == 0
+    assert Agreement.objects.filter(owner=org.medarbetare).count() == 0
 
 
 def test_agreement_create_at_limits_saved(client, org, channel):
@@ -87,7 +87,8 @@ def test_agreement_create_at_limits_saved(client, org, channel):
     )
 
     assert response.status_code == 302
-    assert list(Agreement.objects.values_list("tasks", "hours_per_week")) == [(tasks, Decimal("40"))]
+    saved = Agreement.objects.filter(owner=org.medarbetare)
+    assert list(saved.values_list("tasks", "hours_per_week")) == [(tasks, Decimal("40"))]
 
 
 # --- The inventory and the removal log ------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_propose_agreement_over_limit_and_out_of_range_incomplete_nothing_stored
 
     assert sorted(refused.value.errors) == ["hours_per_week", "tasks"]
     assert refused.value.errors["hours_per_week"] == [HOURS]
-    assert Agreement.objects.count() == 0
+    assert Agreement.objects.filter(owner=org.medarbetare).count() == 0
 
 
 def test_confirm_inventory_note_over_limit_incomplete_nothing_stored(org, channel):

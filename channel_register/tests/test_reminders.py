@@ -44,6 +44,16 @@ DAY_30 = date(2027, 3, 31)
 DAY_31 = date(2027, 4, 1)
 
 
+def gone_live_before_the_window(org, time_machine):
+    """An active Länsbiblioteket channel that went live ten weeks before ROSTER_TODAY, with the
+    clock then at ROSTER_TODAY: the weeks rostered for its go-live are past, so the window's
+    weeks are as each test sets them."""
+    time_machine.move_to(at(ROSTER_TODAY - timedelta(weeks=10), 8), tick=False)
+    channel = active_channel(org)
+    time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
+    return channel
+
+
 @pytest.fixture
 def rostered(org, time_machine):
     """An active Länsbiblioteket channel with two trained monitors assigned for ISO weeks
@@ -51,7 +61,7 @@ def rostered(org, time_machine):
     time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
     primary = trained(org.medarbetare)
     backup = trained(make_user(Role.MEDARBETARE, unit=org.library, full_name="Nils Nattuggla"))
-    channel = active_channel(org)
+    channel = gone_live_before_the_window(org, time_machine)
     assign_roster(channel.pk, actor=org.chef, first=(2027, 9), last=(2027, 14), primary=primary, backup=backup)
     return channel, primary, backup
 
@@ -90,8 +100,7 @@ def test_warn_roster_gaps_one_monitor_away_is_no_gap(org, rostered):
 
 
 def test_warn_roster_gaps_one_notification_per_gap_week_listing_its_days(org, time_machine):
-    time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
-    channel = active_channel(org)
+    channel = gone_live_before_the_window(org, time_machine)
     primary = trained(org.medarbetare)
     # Weeks 9–11 assigned, 12 and 13 not: the window holds all of week 12 and 29–31 March of 13.
     assign_roster(channel.pk, actor=org.chef, first=(2027, 9), last=(2027, 11), primary=primary)
@@ -111,8 +120,7 @@ def test_warn_roster_gaps_one_notification_per_gap_week_listing_its_days(org, ti
 
 
 def test_warn_roster_gaps_skips_channels_not_active(org, time_machine):
-    time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
-    paused = active_channel(org)
+    paused = gone_live_before_the_window(org, time_machine)
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
     complete_plan(org.medarbetare)  # its channel is planerad
 
@@ -141,7 +149,7 @@ def test_roster_gaps_agree_with_roster_outlook(org, time_machine):
     time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
     primary = trained(org.medarbetare)
     backup = trained(make_user(Role.MEDARBETARE, unit=org.library, full_name="Nils Nattuggla"))
-    channel = active_channel(org)
+    channel = gone_live_before_the_window(org, time_machine)
     # Week 11 (15–19 March) left without monitors.
     for first, last in [((2027, 9), (2027, 10)), ((2027, 12), (2027, 14))]:
         assign_roster(channel.pk, actor=org.chef, first=first, last=last, primary=primary, backup=backup)
@@ -166,8 +174,7 @@ def test_roster_gaps_agree_with_roster_outlook(org, time_machine):
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_warn_roster_gaps_query_count_constant(org, time_machine, django_assert_num_queries, n):
-    time_machine.move_to(at(ROSTER_TODAY, 8), tick=False)
-    channels = [active_channel(org) for _ in range(n)]
+    channels = [gone_live_before_the_window(org, time_machine) for _ in range(n)]
 
     # Channels, roster rows, absences, the units' chefs; notify_many's three.
     with django_assert_num_queries(7):

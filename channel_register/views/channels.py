@@ -202,13 +202,15 @@ def detail_context(request, channel: Channel) -> dict:
 
     ticks = {tick.item: tick for tick in channel.checklist.select_related("ticked_by")}
     checklist = [{"item": item, "tick": ticks.get(item.value)} for item in ChecklistItem]
+    # Before go-live the checklist also shows the supervision conditions of the activation.
+    supervision = domain.supervision_conditions(channel, today) if channel.status == ChannelStatus.PLANERAD else []
 
     status_actions = []
     for (status, action), _target in CHANNEL_TRANSITIONS.items():
         if status != channel.status or action not in BUTTON_ACTIONS:
             continue
         blockers = (
-            domain.activation_blockers(channel)
+            domain.activation_blockers(channel, supervision)
             if action == ChannelAction.ACTIVATE
             else domain.closing_blockers(channel)
             if action == ChannelAction.CLOSE
@@ -223,6 +225,7 @@ def detail_context(request, channel: Channel) -> dict:
         "agreements": agreements,
         "checklist": checklist,
         "checklist_open": channel.status == ChannelStatus.PLANERAD,
+        "supervision": supervision,
         "status_actions": status_actions,
         "roster": outlook_rows(channel, today),
         "inventory": inventory_state(channel, today),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.rules import can_register_training_for
 from kob_social.errors import Conflict, NotAllowed, errors_to_form
 
 from .. import rules
@@ -36,7 +37,7 @@ def appoint(request, pk):
                 "revision": channel.revision,
             },
         )
-        return render(request, "channels/appoint.html", {"channel": channel, "form": form})
+        return render(request, "channels/appoint.html", appoint_context(request, channel, form))
     form = AppointForm(request.POST, channel=channel, current_others=current_others)
     if form.is_valid():
         data = form.cleaned_data
@@ -52,11 +53,21 @@ def appoint(request, pk):
                 )
         except Conflict as exc:
             form.add_error(None, str(exc))
-            return render(request, "channels/appoint.html", {"channel": channel, "form": form}, status=409)
+            return render(request, "channels/appoint.html", appoint_context(request, channel, form), status=409)
         if not form.errors:
             messages.success(request, _("The people of the channel have been saved."))
             return redirect(channel.get_absolute_url() + "#people-heading")
-    return render(request, "channels/appoint.html", {"channel": channel, "form": form})
+    return render(request, "channels/appoint.html", appoint_context(request, channel, form))
+
+
+def appoint_context(request, channel, form: AppointForm) -> dict:
+    """The form, and who cannot be appointed and why, each with a link to register their
+    training for whoever may (accounts.rules.can_register_training_for)."""
+    unavailable = [
+        {"person": person, "reason": reason, "can_register": can_register_training_for(request.user, person)}
+        for person, reason in form.unavailable
+    ]
+    return {"channel": channel, "form": form, "unavailable": unavailable}
 
 
 @login_required

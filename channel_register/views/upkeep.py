@@ -30,6 +30,9 @@ from .common import GET_OR_POST, PAGE_SIZE, UNIT_CHAIN, get_visible_channel
 
 
 def refuse_logging(channel: Channel):
+    """Say why: the channel's state when that is the reason (whoever asks), the role otherwise."""
+    if channel.status == ChannelStatus.PLANERAD:
+        raise PermissionDenied(_("The channel is not active yet: updates are logged once it has gone live."))
     if channel.status not in rules.UPDATE_STATUSES:
         raise PermissionDenied(_("Updates are logged only while the channel is active or paused."))
     raise PermissionDenied(_("Only the channel's people, its manager and the communications officer can do this."))

@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from kob_social.jobs import queue
 
-from ..enums import Action, Step
+from ..enums import OUTCOME_NAMES, Action, Step
 from ..models import Decision, Plan, PlanPreview, SignedPlan
 
 SNAPSHOT_FORMAT = 1
@@ -34,11 +35,7 @@ SNAPSHOT_FORMAT = 1
 
 def _outcome(action: str) -> str:
     """A decision as a record says it ("Godkänd"), not as the button says it ("Godkänn")."""
-    return {
-        Action.APPROVE: _("Approved"),
-        Action.RETURN: _("Returned for changes"),
-        Action.REJECT: _("Rejected"),
-    }.get(action, str(Action(action).label))
+    return str(OUTCOME_NAMES.get(action, Action(action).label))
 
 
 # A rendering claim older than this belongs to a worker that died (the task's hard limit is 90 s).
@@ -51,6 +48,17 @@ RENDER_TASK = "plans.tasks.render_signed_plan"
 # being made (its worker died, or it failed) the next request asks for it again.
 PREVIEW_TASK = "plans.tasks.render_preview"
 PREVIEW_RETRY_AFTER = timedelta(minutes=2)
+
+
+def goal_number(value: Decimal | None) -> str:
+    """A goal's baseline or target as the page and the PDF print it: a whole number without
+    decimals ("2 000", not "2000,00"), others with the decimals they need ("12,5"), grouped in
+    thousands as the active language does (Swedish: a non-breaking space). None is ""."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    decimals = max(0, -value.normalize().as_tuple().exponent)
+    return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
 
 
 def canonical(snapshot: dict) -> bytes:
@@ -123,8 +131,8 @@ def build_snapshot(plan: Plan) -> dict:
             {
                 "description": goal.description,
                 "metric": goal.get_metric_display() if goal.metric else "",
-                "baseline": formats.number_format(goal.baseline, use_l10n=True) if goal.baseline is not None else "",
-                "target": formats.number_format(goal.target, use_l10n=True) if goal.target is not None else "",
+                "baseline": goal_number(goal.baseline),
+                "target": goal_number(goal.target),
                 "deadline": _date(goal.deadline),
             }
             for goal in plan.goals.order_by("position", "pk")

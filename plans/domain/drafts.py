@@ -1,12 +1,15 @@
 """Writing a plan: create a draft, save it (refusing a stale form), and revise an approved plan."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit, User
-from channel_register.domain.channels import create_planned_channel
+from channel_register.domain.channels import archive_unstarted_channel, create_planned_channel, describe_channel
+from channel_register.enums import ChannelStatus
+from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 
@@ -70,9 +73,13 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
         _blank_to_empty(plan)
         if errors := written_errors(plan, [Goal(**_goal_values(data)) for data in goals]):
             raise Incomplete(errors)
-        plan.channel = create_planned_channel(
-            platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
-        )
+        chosen = content.get("channel")
+        if chosen is not None:
+            _link(plan, chosen)
+        else:
+            plan.channel = create_planned_channel(
+                platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+            )
         plan._history_user = author
         plan.save()
         plan.other_people.set(other_people)
@@ -89,6 +96,9 @@ def save_draft(
     `goals` lists the goals as the form shows them: a dict with `id` updates that goal, one
     without creates a new one, and saved goals missing from the list are removed. Content the
     models refuse (written_errors) is Incomplete, and nothing is saved.
+
+    `content["channel"]`, if given, is the channel a first version is for: an existing channel
+    of the unit (linkable_channels), or None for a new one (see _choose_channel).
     """
     with transaction.atomic():
         plan = Plan.objects.select_related("unit").get(pk=plan_id)
@@ -112,11 +122,103 @@ def save_draft(
                 "Your text is still in the form: copy what you need, then reload the plan."
             ),
         )
+        left = _choose_channel(plan, content, actor) if "channel" in content and plan.version_number == 1 else None
         plan._history_user = actor
-        plan.save(update_fields=[*CONTENT_FIELDS, "revision", "updated_at"])
+        plan.save(update_fields=[*CONTENT_FIELDS, "channel", "revision", "updated_at"])
         plan.other_people.set(other_people)
         _write_goals(plan, goals)
+        if left is not None:
+            archive_if_unstarted(left, leaving=plan)
     return plan
+
+
+# --- The channel a plan is for ----------------------------------------------------------------
+
+# A plan that ended so: it never was, nor will be, the channel's plan.
+NEVER_IN_FORCE = (PlanStatus.AVSLAGEN, PlanStatus.ATERKALLAD)
+
+
+def linkable_channels(unit: Unit, *, plan: Plan | None = None) -> QuerySet[Channel]:
+    """The channels a first plan of `unit` may be written for instead of a new channel: the
+    unit's channels that are not closed and have no plan (other than `plan`'s own versions)
+    that is, was or may become in force. A channel with a plan changes through a new version
+    of that plan (revise), not through a second series."""
+    live = Plan.objects.filter(channel=OuterRef("pk")).exclude(status__in=NEVER_IN_FORCE)
+    if plan is not None:
+        live = live.exclude(series=plan.series)
+    return (
+        Channel.objects.filter(unit=unit)
+        .exclude(status=ChannelStatus.AVSLUTAD)
+        .exclude(Exists(live))
+        .order_by("platform", "name", "pk")
+    )
+
+
+def owns_planned_channel(plan: Plan) -> bool:
+    """Whether the plan's channel is its own planned one: still planerad, and no other plan
+    links to it (the channel its first version created, or nobody's but this plan's)."""
+    if plan.channel_id is None:
+        return False
+    return (
+        Channel.objects.filter(pk=plan.channel_id, status=ChannelStatus.PLANERAD).exists()
+        and not Plan.objects.filter(channel_id=plan.channel_id).exclude(pk=plan.pk).exists()
+    )
+
+
+def archive_if_unstarted(channel_id: int | None, *, leaving: Plan) -> None:
+    """Close the planned channel `leaving` no longer stands for (rejected, withdrawn, or its
+    draft now written for another channel), unless another plan that is, was or may become in
+    force links to it (channel_register.domain.channels.archive_unstarted_channel)."""
+    if channel_id is None:
+        return
+    others = Plan.objects.filter(channel_id=channel_id).exclude(pk=leaving.pk).exclude(status__in=NEVER_IN_FORCE)
+    if not others.exists():
+        archive_unstarted_channel(channel_id)
+
+
+def _link(plan: Plan, channel: Channel) -> None:
+    """Write the plan for an existing channel: it describes that channel as it is."""
+    if not linkable_channels(plan.unit, plan=plan if plan.pk else None).filter(pk=channel.pk).exists():
+        raise Incomplete({"channel": [_("Choose one of the unit's channels that has no plan.")]})
+    plan.channel = channel
+    plan.platform, plan.channel_name, plan.channel_url = channel.platform, channel.name, channel.url
+
+
+def _choose_channel(plan: Plan, content: dict, actor: User) -> int | None:
+    """Apply the channel choice of a first version's draft; return the id of a planned channel
+    the plan leaves behind (to be archived once the plan is saved), if any.
+
+    An existing channel links the plan to it. A new channel: the plan's own planned channel
+    takes the typed platform, name and address (a typo mended in the draft is mended in the
+    register too); a plan that was for an existing channel gets a planned channel of its own."""
+    chosen = content["channel"]
+    own = owns_planned_channel(plan)
+    if chosen is not None:
+        if chosen.pk == plan.channel_id and not own:
+            _link(plan, chosen)
+            return None
+        if chosen.pk != plan.channel_id:
+            left = plan.channel_id if own else None
+            _link(plan, chosen)
+            return left
+    if own:
+        channel = plan.channel
+        wanted = (plan.platform or channel.platform, plan.channel_name or channel.name, plan.channel_url, plan.unit_id)
+        if wanted != (channel.platform, channel.name, channel.url, channel.unit_id):
+            describe_channel(
+                channel.pk,
+                platform=wanted[0],
+                name=wanted[1],
+                url=wanted[2],
+                unit=plan.unit,
+                actor=actor,
+                reason=_("Described by the draft of its first plan"),
+            )
+        return None
+    plan.channel = create_planned_channel(
+        platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+    )
+    return None
 
 
 def revise(plan_id: int, *, actor: User) -> Plan:

@@ -1,5 +1,7 @@
 """The plan's transitions: the decision chain (domain.chain) with the plan's own rules."""
 
+from django.db import transaction
+
 from accounts.models import User
 from channel_register.domain.channels import describe_channel
 
@@ -7,6 +9,7 @@ from .. import rules
 from ..enums import Action, PlanStatus
 from ..models import Plan
 from . import archive, chain, notices
+from .drafts import NEVER_IN_FORCE, archive_if_unstarted
 from .validation import submission_errors
 
 
@@ -47,5 +50,16 @@ PLAN = chain.ChainKind(
 def transition(
     plan_id: int, action: Action, *, actor: User, expected_revision: int | None = None, comment: str = ""
 ) -> Plan:
-    """Carry out `action` on plan `plan_id` as `actor` (see domain.chain.transition)."""
-    return chain.transition(PLAN, plan_id, action, actor=actor, expected_revision=expected_revision, comment=comment)
+    """Carry out `action` on plan `plan_id` as `actor` (see domain.chain.transition).
+
+    A plan rejected or withdrawn leaves its planned channel behind: unless another plan is,
+    was or may become in force for it, the channel is closed without being started
+    (drafts.archive_if_unstarted), in the same transaction, so the register does not keep it
+    as planned forever. A channel already active or with an approved plan is not touched."""
+    with transaction.atomic():
+        plan = chain.transition(
+            PLAN, plan_id, action, actor=actor, expected_revision=expected_revision, comment=comment
+        )
+        if plan.status in NEVER_IN_FORCE:
+            archive_if_unstarted(plan.channel_id, leaving=plan)
+    return plan

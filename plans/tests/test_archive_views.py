@@ -186,8 +186,8 @@ def test_plan_preview_renders_nothing_in_the_request_and_queues_one_rendering(
     assert (stored.snapshot_sha256, stored.pdf, stored.rendered_at) == (fingerprint(build_snapshot(plan)), None, None)
     assert first["Retry-After"] == "2"
     assert first.templates[0].name == "plans/preview_pending.html"
-    assert f'hx-get="{url}"' in first.text
-    assert 'hx-trigger="every 2s"' in first.text
+    assert f'data-hx-get="{url}"' in first.text
+    assert 'data-hx-trigger="every 2s"' in first.text
 
 
 def test_plan_preview_of_a_draft_is_the_draft_rendering_inline_once_the_worker_made_it(client, org):
@@ -226,7 +226,7 @@ def test_plan_preview_while_being_made_polls_with_a_fragment(client, org):
 
     assert polled.status_code == 200
     assert [template.name for template in polled.templates] == ["plans/includes/preview_status.html"]
-    assert 'hx-trigger="every 2s"' in polled.text
+    assert 'data-hx-trigger="every 2s"' in polled.text
 
 
 def test_plan_preview_after_the_plan_changed_is_made_again(client, org, django_capture_on_commit_callbacks):
@@ -268,7 +268,7 @@ def test_plan_preview_that_failed_says_so_and_is_asked_for_again_later(client, o
     assert "every 2s" not in failed.text
     assert "Rendering took longer" not in failed.text  # the technical reason is for administrators
     assert (retried.status_code, len(again)) == (202, 1)
-    assert 'hx-trigger="every 2s"' in retried.text
+    assert 'data-hx-trigger="every 2s"' in retried.text
 
 
 def test_plan_preview_failure_reason_is_shown_to_administrators(client, org):
@@ -499,7 +499,10 @@ def test_plan_page_of_a_stored_unsigned_pdf_links_the_download_and_says_unsigned
         stored.pdf_sha256,
         stored.snapshot_sha256,
     ]
-    assert text_by_id(html, "signed-pdf-signature") == swedish("Not digitally signed: no certificate is configured")
+    assert text_by_id(html, "signed-pdf-signature") == swedish(
+        "Not digitally signed, as no certificate is configured: "
+        "the fingerprints above show whether a copy is unchanged."
+    )
     assert reverse("plans:preview", args=[stored.plan_id]) not in html
 
 
@@ -513,7 +516,9 @@ def test_plan_page_of_a_pdf_signed_with_a_certificate_says_signed(client, org, t
     response = client.get(reverse("plans:detail", args=[signed.plan_id]))
 
     assert signed.digitally_signed is True
-    assert text_by_id(response.content, "signed-pdf-signature") == swedish("Digitally signed (PAdES)")
+    assert text_by_id(response.content, "signed-pdf-signature") == swedish(
+        "Digitally signed (PAdES): a PDF reader shows that the file is unchanged since it was created."
+    )
 
 
 def test_plan_page_of_an_approved_plan_not_yet_rendered_has_no_download(client, org, no_certificate):

@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from channel_register.enums import FrequencyPeriod, Platform
+from kob_social.testing.browser import assert_accessible
 from plans.domain.archive import build_snapshot, fingerprint, render_preview
 from plans.domain.transitions import transition
 from plans.enums import Action, Metric, PlanStatus, Step
@@ -30,11 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def status_label(status: PlanStatus) -> str:
@@ -108,7 +103,7 @@ def dangling_aria_references(page) -> list[str]:
 
 
 def add_goal_button(page):
-    return page.locator(f"form.plan-form button[hx-get='{reverse('plans:goal_row')}']")
+    return page.locator(f"form.plan-form button[data-hx-get='{reverse('plans:goal_row')}']")
 
 
 def fill_goal(page, index, *, description, metric, baseline, target, deadline):

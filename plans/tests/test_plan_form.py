@@ -295,7 +295,7 @@ def test_goal_row_next_index_and_out_of_band_total(client, org):
         "name": "goals-TOTAL_FORMS",
         "value": "3",
         "id": "id_goals-TOTAL_FORMS",
-        "hx-swap-oob": "true",
+        "data-hx-swap-oob": "true",
     }
 
 

@@ -192,7 +192,8 @@ def test_plan_detail_shows_decisions_versions_and_timeline(client, org):
     ]
     decided_at = [row.find("time").attrs["datetime"] for row in table_rows(section(document, "decisions-heading"))]
     assert decided_at == [
-        timezone.localtime(d.decided_at).isoformat() for d in v1.decisions.order_by("decided_at", "pk")
+        timezone.localtime(d.decided_at).isoformat(timespec="seconds")
+        for d in v1.decisions.order_by("decided_at", "pk")
     ]
     versions = table_rows(section(document, "versions-heading"))
     assert [row.attrs.get("aria-current") for row in versions] == ["true", None]
@@ -203,7 +204,7 @@ def test_plan_detail_shows_decisions_versions_and_timeline(client, org):
     timeline = section(document, "timeline-heading").find("ol").find_all("li")
     history = list(v1.history.order_by("history_date", "history_id"))
     assert [item.find("time").attrs["datetime"] for item in timeline] == [
-        timezone.localtime(record.history_date).isoformat() for record in history
+        timezone.localtime(record.history_date).isoformat(timespec="seconds") for record in history
     ]
     assert len(timeline) == 7  # created, then submitted, returned, submitted, three approvals
 

@@ -6,6 +6,8 @@ The count is the same at both sizes: nothing is read once per plan, goal, decisi
 import pytest
 from django.urls import reverse
 
+from channel_register.domain.channels import appoint
+from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
 from plans.domain.drafts import revise
 from plans.domain.transitions import transition
 from plans.enums import Action
@@ -16,8 +18,9 @@ from .factories import GOAL, complete_plan
 # Every count includes six queries of the frame: the session, the user and the user's role
 # groups; and the session save (a savepoint, the UPDATE, its release).
 
-# The frame, the three boxes, the unread badge, and the user's unit (the page's subtitle).
-HOME_QUERIES = 11
+# The frame, the three boxes (waiting: plans and closure requests, one query each), the unread
+# badge, and the user's unit (the page's subtitle).
+HOME_QUERIES = 12
 # The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
 # plans (unit and author joined).
 LIST_QUERIES = 10
@@ -33,8 +36,13 @@ APPROVED_DETAIL_QUERIES = 15
 
 
 def fill_chef_inbox(org, n: int) -> None:
-    """`n` plans waiting for the library chef, and `n` plans of the chef's own returned to them."""
+    """`n` plans and `n` closure requests waiting for the library chef, and `n` plans of the
+    chef's own returned to them."""
+    trained(org.medarbetare)
     for i in range(n):
+        channel = active_channel(org, channel_name=f"Aktiv kanal {i}")
+        appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+        submitted_closure(org, channel)
         waiting = complete_plan(org.medarbetare, channel_name=f"Väntande kanal {i}")
         transition(waiting.pk, Action.SUBMIT, actor=org.medarbetare)
         own = complete_plan(org.chef, channel_name=f"Chefens kanal {i}")
@@ -67,7 +75,7 @@ def test_home_query_count_same_for_one_and_three_plans_per_box(client, org, djan
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
-    assert [response.context[f"{box}_count"] for box in ("waiting", "mine", "returned")] == [n, n, n]
+    assert [response.context[f"{box}_count"] for box in ("waiting", "mine", "returned")] == [2 * n, n, n]
 
 
 @pytest.mark.parametrize("viewer", ["medarbetare", "kommunikator"])

@@ -14,9 +14,9 @@ from .. import rules
 from ..domain.drafts import create_draft, save_draft
 from ..domain.transitions import transition
 from ..domain.validation import submission_errors
-from ..enums import MAX_GOALS, Action
+from ..enums import MAX_GOALS, Action, PlanStatus
 from ..forms import GoalFormSet, PlanForm, goal_formset
-from ..models import Plan
+from ..models import Decision, Plan
 from .common import get_visible_plan
 
 SUBMIT_BUTTON = "skicka_in"
@@ -110,7 +110,8 @@ def _render_saved(request, plan: Plan, *, check: bool):
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
     form = PlanForm(instance=plan, user=request.user)
     goals = goal_formset(plan=plan)
-    errors = submission_errors(plan) if check else {}
+    missing = submission_errors(plan)
+    errors = missing if check else {}
     form.submit_errors = {name: msgs for name, msgs in errors.items() if not name.startswith("goal")}
     _tie_errors(form)
     for goal_form in goals.forms:
@@ -119,8 +120,37 @@ def _render_saved(request, plan: Plan, *, check: bool):
             key.rsplit("-", 1)[1]: msgs for key, msgs in errors.items() if key.startswith(f"goal-{goal_id}-")
         }
         _tie_errors(goal_form)
-    context = {"form": form, "goals": goals, "plan": plan, "goal_errors": errors.get("goals", []), "errors": errors}
+    context = {
+        "form": form,
+        "goals": goals,
+        "plan": plan,
+        "goal_errors": errors.get("goals", []),
+        "errors": errors,
+        "missing": _checklist(form, missing),
+        "returned": _last_return(plan),
+    }
     return render(request, "plans/form.html", context)
+
+
+def _checklist(form, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(anchor, label) of each part still missing before the plan can be submitted, in the
+    form's order, the goals as one item."""
+    items = [(form[name].id_for_label, form[name].label) for name in form.fields if name in errors]
+    if any(name == "goals" or name.startswith("goal-") for name in errors):
+        items.append(("goals-heading", _("Goals")))
+    return items
+
+
+def _last_return(plan: Plan) -> Decision | None:
+    """Why a returned plan came back, shown to its author above the form."""
+    if plan.status != PlanStatus.ATERSAND:
+        return None
+    return (
+        Decision.objects.filter(plan=plan, outcome=Action.RETURN)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
 
 
 def _tie_errors(form) -> None:

@@ -16,7 +16,7 @@ from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_error
 from .. import rules
 from ..domain.drafts import revise
 from ..domain.transitions import transition
-from ..enums import Action
+from ..enums import Action, PlanStatus
 from ..forms import DecisionForm, PlanFilterForm
 from ..models import Decision, Plan
 from ..queries import plans_visible_to, versions_of
@@ -91,7 +91,15 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "can_edit": rules.can_edit_plan(user, plan),
         "can_revise": rules.can_revise(user, plan) and not any(v.is_editable or v.is_pending for v in versions),
         "step": rules.decidable_step(user, plan),
+        "returned": last_return(plan, decisions),
     }
+
+
+def last_return(plan: Plan, decisions: list[Decision]) -> Decision | None:
+    """Why a returned plan came back: its last RETURN decision (`decisions` in order)."""
+    if plan.status != PlanStatus.ATERSAND:
+        return None
+    return next((d for d in reversed(decisions) if d.outcome == Action.RETURN), None)
 
 
 @login_required

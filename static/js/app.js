@@ -2,6 +2,32 @@
 (function () {
   "use strict";
 
+  // The stylesheet folds the phone menu only under html.js: without this file it stays open.
+  document.documentElement.classList.add("js");
+
+  // The phone menu: a real button toggles aria-expanded, and the stylesheet shows the menu from
+  // that one attribute. Enter and Space are the button's own; Escape closes and gives the button
+  // focus back.
+  function setUpMenu() {
+    var button = document.querySelector(".menu-button[aria-controls]");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) {
+      return;
+    }
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") {
+        return;
+      }
+      if (menu.contains(document.activeElement) || document.activeElement === button) {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+
   // Move keyboard focus to the error summary after a failed submit, so screen reader users hear it.
   function focusErrorSummary(root) {
     var summary = (root || document).querySelector(".error-summary");
@@ -33,6 +59,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
     focusErrorSummary(document);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
