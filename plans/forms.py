@@ -171,10 +171,12 @@ class PlanForm(forms.ModelForm):
         if self.own_channel:
             channels = channels.exclude(pk=plan.channel_id)
         self.offers_channels = (plan is None or plan.version_number == 1) and channels.exists()
+        # A saved draft written for a new channel: its own planned channel once submitted, none before.
+        for_new = plan is not None and (self.own_channel or plan.channel_id is None)
         if not self.offers_channels:
             # A later version keeps its channel; without a channel to choose, it is a new one.
             field.disabled = True
-            self.initial["channel"] = None if plan is None or self.own_channel else plan.channel_id
+            self.initial["channel"] = None if plan is None or for_new else plan.channel_id
             del self.fields["channel_choice"]
             return
         field.queryset = channels
@@ -182,11 +184,9 @@ class PlanForm(forms.ModelForm):
         field.empty_label = _("Choose a channel")
         field.required = False
         field.help_text = _("Channels that already have a plan change through a new version of that plan.")
-        if plan is None or self.own_channel:
-            self.fields["channel_choice"].initial = NEW_CHANNEL if self.own_channel else EXISTING_CHANNEL
+        self.fields["channel_choice"].initial = NEW_CHANNEL if for_new else EXISTING_CHANNEL
+        if plan is None or for_new:
             self.initial["channel"] = None
-        else:
-            self.fields["channel_choice"].initial = EXISTING_CHANNEL
 
     def clean(self):
         cleaned = super().clean()
@@ -230,7 +230,7 @@ class PlanForm(forms.ModelForm):
             return
         typed = {name: cleaned.get(name) or "" for name in TYPED_CHANNEL_FIELDS}
         unchanged = all(typed[name] == (getattr(self.instance, name) or "") for name in TYPED_CHANNEL_FIELDS)
-        if self.instance.pk and self.own_channel and unchanged:
+        if self.instance.pk and (self.own_channel or self.instance.channel_id is None) and unchanged:
             return
         exclude = [self.instance.channel_id] if self.instance.pk and self.instance.channel_id else []
         self.duplicates = near_duplicate_channels(

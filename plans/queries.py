@@ -1,11 +1,20 @@
 """Reads of plans. Every list of plans goes through `plans_visible_to`."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.enums import UnitKind
 from accounts.models import Unit, User
 from accounts.queries import is_overseer, readable_units
-from channel_register.models import Channel
+from channel_register.enums import ChannelStatus
+from channel_register.models import (
+    Agreement,
+    Channel,
+    ChannelUpdate,
+    ChecklistTick,
+    RemovalEntry,
+    RosterWeek,
+    Screenshot,
+)
 
 from .enums import EDITABLE, PENDING, PlanStatus
 from .models import ClosureRequest, Plan
@@ -98,3 +107,32 @@ def update_rhythms(channel_ids: list[int]) -> dict[int, tuple[int | None, str]]:
     for channel_id, count, period in plans:
         in_force[channel_id] = (count, period)  # the highest version comes last
     return in_force
+
+
+def drafts_holding_a_channel() -> QuerySet[Plan]:
+    """First-version drafts, never submitted, that hold a planned channel their draft created
+    (before a new channel waited for the first submission) and that nothing was recorded on:
+    no people, checklist tick, agreement, roster week, screenshot, removal, update or closure
+    request, and no other plan: what `domain.drafts.release_drafts_channel` gives back."""
+    elsewhere = Plan.objects.filter(channel=OuterRef("channel")).exclude(pk=OuterRef("pk"))
+    recorded = [
+        ChecklistTick,
+        Agreement,
+        RosterWeek,
+        Screenshot,
+        RemovalEntry,
+        ChannelUpdate,
+        ClosureRequest,
+    ]
+    drafts = Plan.objects.filter(
+        status=PlanStatus.UTKAST,
+        version_number=1,
+        submitted_at__isnull=True,
+        channel__status=ChannelStatus.PLANERAD,
+        channel__owner__isnull=True,
+        channel__screenshot_responsible__isnull=True,
+        channel__others__isnull=True,
+    ).exclude(Exists(elsewhere))
+    for model in recorded:
+        drafts = drafts.exclude(Exists(model.objects.filter(channel=OuterRef("channel"))))
+    return drafts.order_by("pk")

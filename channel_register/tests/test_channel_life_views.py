@@ -21,7 +21,7 @@ from channel_register.enums import ChannelAction, ChannelStatus, ChecklistItem
 from channel_register.models import Channel, RosterWeek
 from plans.enums import Action, PlanStatus
 from plans.models import ClosureRequest
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
     ANALYSIS,
@@ -80,7 +80,7 @@ def test_activate_without_checklist_refused_page_lists_blockers(client, org):
 
 
 def test_activate_without_approved_plan_refused_page_lists_blocker(client, org):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
     supervision_secured(channel, org.chef)
     client.force_login(org.chef)

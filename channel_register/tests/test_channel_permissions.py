@@ -51,7 +51,7 @@ from plans import closure_urls
 from plans.domain import closures
 from plans.enums import Action, PlanStatus
 from plans.models import ClosureRequest, Decision
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
     ANALYSIS,
@@ -303,7 +303,7 @@ class World:
 
     @cached_property
     def music(self) -> Channel:
-        return complete_plan(self.org.medarbetare2, channel_name="Musikkanal").channel
+        return submitted_plan(self.org.medarbetare2, channel_name="Musikkanal").channel
 
 
 @pytest.fixture

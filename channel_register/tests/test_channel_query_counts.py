@@ -21,7 +21,7 @@ from plans.domain import closures
 from plans.domain.drafts import revise
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
     ANALYSIS,
@@ -76,7 +76,7 @@ def library_people(org, n: int) -> list:
 def listed_channels(org, n: int) -> None:
     """`n` planned Länsbiblioteket channels, each with its own owner."""
     for i, owner in enumerate(library_people(org, n)):
-        channel = complete_plan(org.medarbetare, channel_name=f"Kanal {i}").channel
+        channel = submitted_plan(org.medarbetare, channel_name=f"Kanal {i}").channel
         appoint(channel.pk, actor=org.chef, owner=owner, screenshot_responsible=owner)
 
 

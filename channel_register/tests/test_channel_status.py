@@ -20,7 +20,7 @@ from kob_social.errors import Conflict, Incomplete, NotAllowed
 from plans.domain.drafts import save_draft
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.tests.factories import GOAL, complete_plan, plan_content
+from plans.tests.factories import GOAL, plan_content, submitted_plan
 
 from .channel_factories import (
     CHAIN_APPROVAL,
@@ -56,8 +56,8 @@ NOT_TICKED = {
 # --- A plan creates and describes its channel --------------------------------------------------
 
 
-def test_create_draft_creates_channel_as_planerad(org):
-    plan = complete_plan(org.medarbetare)
+def test_first_submission_creates_channel_as_planerad(org):
+    plan = submitted_plan(org.medarbetare)
 
     channel = Channel.objects.get(pk=plan.channel_id)
 
@@ -73,8 +73,9 @@ def test_create_draft_creates_channel_as_planerad(org):
 
 
 def test_approve_plan_describes_channel_from_plan(org):
-    plan = complete_plan(org.medarbetare)
-    save_draft(
+    plan = submitted_plan(org.medarbetare)
+    plan = transition(plan.pk, Action.RETURN, actor=org.chef, comment="Byt plattform.")
+    save_draft(  # without a channel choice: the channel keeps its description until approval
         plan.pk,
         actor=org.medarbetare,
         expected_revision=plan.revision,
@@ -122,7 +123,7 @@ def test_approve_plan_describes_channel_from_plan(org):
 
 
 def test_activate_without_approved_plan_incomplete(org, english):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
     supervision_secured(channel, org.chef)
     before = channel_row(channel)
@@ -135,8 +136,7 @@ def test_activate_without_approved_plan_incomplete(org, english):
 
 
 def test_activate_with_submitted_plan_only_incomplete(org, english):
-    plan = complete_plan(org.medarbetare)
-    transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+    plan = submitted_plan(org.medarbetare)
     tick_all(plan.channel, org.chef)
     supervision_secured(plan.channel, org.chef)
 
@@ -172,7 +172,7 @@ def test_activate_with_incomplete_checklist_incomplete(org, english, ticked):
 
 
 def test_activate_without_plan_and_checklist_names_every_blocker(org, english):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
 
     with pytest.raises(Incomplete) as refused:
         channel_transition(channel.pk, ChannelAction.ACTIVATE, actor=org.chef)
@@ -203,7 +203,7 @@ def test_activate_with_plan_and_checklist_activates(org, time_machine):
 
 @pytest.mark.parametrize("manager", ["chef", "kommunikator"])
 def test_tick_checklist_item_records_who_and_when(org, time_machine, manager):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     time_machine.move_to(datetime(2027, 1, 12, 14, 5, tzinfo=STOCKHOLM), tick=False)
 
     set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=getattr(org, manager), ticked=True)
@@ -214,7 +214,7 @@ def test_tick_checklist_item_records_who_and_when(org, time_machine, manager):
 
 
 def test_tick_checklist_item_twice_keeps_first_tick(org, time_machine):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     first = datetime(2027, 1, 12, 14, 5, tzinfo=STOCKHOLM)
     time_machine.move_to(first, tick=False)
     set_checklist_item(channel.pk, ChecklistItem.LINKED_FROM_WEBSITE, actor=org.chef, ticked=True)
@@ -229,7 +229,7 @@ def test_tick_checklist_item_twice_keeps_first_tick(org, time_machine):
 
 @pytest.mark.parametrize("actor", ["medarbetare", "medarbetare2", "chef2", "direktor", "admin"])
 def test_tick_checklist_item_by_non_manager_not_allowed(org, actor):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
 
     with pytest.raises(NotAllowed):
         set_checklist_item(channel.pk, ChecklistItem.LINKED_FROM_WEBSITE, actor=getattr(org, actor), ticked=True)
@@ -238,7 +238,7 @@ def test_tick_checklist_item_by_non_manager_not_allowed(org, actor):
 
 
 def test_untick_checklist_item_of_planned_channel_removes_it(org):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
 
     set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=org.kommunikator, ticked=False)
@@ -247,7 +247,7 @@ def test_untick_checklist_item_of_planned_channel_removes_it(org):
 
 
 def test_untick_checklist_item_by_non_manager_not_allowed(org):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
 
     with pytest.raises(NotAllowed):

@@ -9,7 +9,7 @@ import pytest
 from channel_register.domain.channels import appoint
 from channel_register.models import Channel
 from channel_register.queries import channels_visible_to, public_channels
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import trained
 from .channel_life import (
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_channels_visible_to_by_role(org):
-    library = complete_plan(org.medarbetare).channel
-    music = complete_plan(
+    library = submitted_plan(org.medarbetare).channel
+    music = submitted_plan(
         org.medarbetare2,
         channel_name="Musik i Uppland",
         channel_url="https://www.facebook.com/musikiuppland",

@@ -18,7 +18,7 @@ from channel_register.domain.channels import channel_transition
 from channel_register.domain.feeds import FeedResult, channels_with_feeds, read_all_feeds, read_channel_feed
 from channel_register.enums import ChannelAction, UpdateSource
 from channel_register.models import Channel, ChannelFeed, ChannelUpdate
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import active_channel
 from .feed_server import (
@@ -296,7 +296,7 @@ def test_channels_with_feeds_only_active_channels_with_an_address(org):
     active_channel(org, channel_name="Utan flöde")
     paused = channel_with_feed(org, "https://bibliotek.example.se/pausad.rss", channel_name="Pausad")
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
-    planned = complete_plan(org.medarbetare, channel_name="Planerad").channel
+    planned = submitted_plan(org.medarbetare, channel_name="Planerad").channel
     Channel.objects.filter(pk=planned.pk).update(feed_url="https://bibliotek.example.se/planerad.rss")
 
     channels = list(channels_with_feeds())

@@ -18,7 +18,7 @@ from channel_register.enums import ChannelAction, ChannelStatus, Platform
 from channel_register.models import Channel
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
     active_channel,
@@ -67,13 +67,12 @@ def media(settings, tmp_path):
 
 def active_music_channel(org) -> Channel:
     """An active channel of Musik i Uppland, through its own chain (chef2 decides)."""
-    plan = complete_plan(
+    plan = submitted_plan(
         org.medarbetare2,
         platform=Platform.INSTAGRAM,
         channel_name="Musik i Uppland på Instagram",
         channel_url="https://www.instagram.com/musikiuppland",
     )
-    transition(plan.pk, Action.SUBMIT, actor=org.medarbetare2)
     for actor in (org.chef2, org.kommunikator, org.direktor):
         transition(plan.pk, Action.APPROVE, actor=actor)
     tick_all(plan.channel, org.chef2)
@@ -94,7 +93,7 @@ def register(org):
         channel = active_channel(org, channel_name=name, platform=platform, channel_url=url)
         appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=colleague, others=[colleague])
     active_music_channel(org)
-    complete_plan(org.medarbetare, channel_name="Planerad kanal")
+    submitted_plan(org.medarbetare, channel_name="Planerad kanal")
     paused = active_channel(org, channel_name="Pausad kanal")
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
     closing_channel(org, channel_name="Kanal som avvecklas")

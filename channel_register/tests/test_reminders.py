@@ -29,7 +29,7 @@ from channel_register.enums import ChannelAction
 from channel_register.models import Channel
 from channel_register.queries import roster_gaps, roster_outlook
 from notifications.models import Notification
-from plans.tests.factories import complete_plan
+from plans.tests.factories import complete_plan, submitted_plan
 
 from .channel_factories import active_channel, trained
 
@@ -122,7 +122,7 @@ def test_warn_roster_gaps_one_notification_per_gap_week_listing_its_days(org, ti
 def test_warn_roster_gaps_skips_channels_not_active(org, time_machine):
     paused = gone_live_before_the_window(org, time_machine)
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
-    complete_plan(org.medarbetare)  # its channel is planerad
+    submitted_plan(org.medarbetare)  # its channel is planerad
 
     counts = warn_roster_gaps(today=ROSTER_TODAY)
 

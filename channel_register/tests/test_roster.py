@@ -16,7 +16,7 @@ from channel_register.domain.channels import appoint, assign_roster, iso_weeks
 from channel_register.models import Channel, RosterWeek
 from channel_register.queries import roster_outlook
 from kob_social.errors import Incomplete, NotAllowed
-from plans.tests.factories import complete_plan
+from plans.tests.factories import submitted_plan
 
 from .channel_factories import trained
 
@@ -36,7 +36,7 @@ def english():
 
 @pytest.fixture
 def channel(org) -> Channel:
-    return complete_plan(org.medarbetare).channel
+    return submitted_plan(org.medarbetare).channel
 
 
 @pytest.fixture
@@ -280,7 +280,7 @@ def test_roster_outlook_absence_of_someone_else_not_counted(org, channel, monito
 
 def test_roster_outlook_roster_of_other_channel_not_counted(org, channel, monitors):
     primary, _colleague = monitors
-    other_channel = complete_plan(org.medarbetare, channel_name="Länsbiblioteket på Instagram").channel
+    other_channel = submitted_plan(org.medarbetare, channel_name="Länsbiblioteket på Instagram").channel
     assign_roster(other_channel.pk, actor=org.chef, first=(2027, 27), last=(2027, 27), primary=primary)
 
     (week,) = roster_outlook(channel, W27, weeks=1)

@@ -101,10 +101,13 @@ def test_beat_command_is_celery_beat_for_the_project(services):
     assert command_words(services["beat"]) == ["celery", "-A", "kob_social", "beat", "--loglevel=INFO"]
 
 
-def test_migrate_command_migrates_then_sets_up_schedules(services):
+def test_migrate_command_migrates_releases_draft_channels_then_sets_up_schedules(services):
     script = command_words(services["migrate"])[-1]
 
-    assert script == "python manage.py migrate --noinput && python manage.py setup_schedules"
+    assert script == (
+        "python manage.py migrate --noinput && python manage.py release_draft_channels"
+        " && python manage.py setup_schedules"
+    )
     assert services["migrate"]["restart"] == "no"
 
 

@@ -40,6 +40,9 @@ class ChainKind:
     on_approved: Callable  # (document, actor, now) -> None, inside the transaction
     notify: Callable  # (document, action, actor, previous_status, decision) -> None
     numbered: bool = False  # gets a diarienummer at its first submission
+    # (document) -> the names of the fields it set, saved with the submission; inside the
+    # transaction, after every check, so a refused or lost submission leaves nothing behind.
+    on_submission: Callable = lambda document: []
 
 
 def transition(
@@ -66,9 +69,10 @@ def transition(
             raise NotAllowed(_("This action is not possible in the current state."))
 
         decision = None
+        submitted_fields: list[str] = []
         now = timezone.now()
         if action == Action.SUBMIT:
-            target, decision = _prepare_submission(kind, document, actor, now)
+            target, decision, submitted_fields = _prepare_submission(kind, document, actor, now)
         elif action in DECISIONS:
             step = rules.decidable_step(actor, document)
             if step is None:
@@ -96,7 +100,7 @@ def transition(
             raise NotAllowed(_("Only the author can withdraw it."))
 
         previous_status = claim(document)
-        apply(document, target, actor, action, now, submitted=action == Action.SUBMIT, numbered=kind.numbered)
+        apply(document, target, actor, action, now, fields=submitted_fields)
         if decision is not None:
             decision.save()
         if target == PlanStatus.GODKAND:
@@ -125,7 +129,9 @@ def _field_label(model, key: str) -> str:
         return _("the goals") if key.startswith("goal") else key
 
 
-def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[PlanStatus, Decision | None]:
+def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[PlanStatus, Decision | None, list[str]]:
+    """Check a submission and set what it writes; return the target state, the chef's
+    decision when the chef submits, and the fields set (to be saved with the state)."""
     if not kind.can_submit(actor, document):
         raise NotAllowed(_("Only the author can submit it."))
     errors = kind.submission_errors(document)
@@ -134,12 +140,15 @@ def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[Pl
         errors.setdefault("unit", []).append(_("The unit has no manager who can decide."))
     if errors:
         raise Incomplete(errors)
+    fields = ["deciding_chef", "submitted_at"]
     document.deciding_chef = chef
     if kind.numbered and not document.diarienummer:
         document.diarienummer = next_diarienummer(timezone.localdate(now))
+        fields.append("diarienummer")
     document.submitted_at = document.submitted_at or now
+    fields += kind.on_submission(document)
     if chef.pk != actor.pk:
-        return PlanStatus.HOS_CHEF, None
+        return PlanStatus.HOS_CHEF, None, fields
     # The chef wrote it: submitting is their signature on the chef step.
     signed = Decision(
         **{kind.decision_field: document},
@@ -150,7 +159,7 @@ def _prepare_submission(kind: ChainKind, document, actor: User, now) -> tuple[Pl
         decided_at=now,
         signed_by_submission=True,
     )
-    return PlanStatus.HOS_KOMMUNIKATION, signed
+    return PlanStatus.HOS_KOMMUNIKATION, signed, fields
 
 
 def _role_at(step: Step, actor: User) -> Role:
@@ -166,12 +175,11 @@ def claim(document) -> str:
     return document.status
 
 
-def apply(document, target: PlanStatus, actor: User, action: Action, now, *, submitted=False, numbered=False) -> None:
+def apply(document, target: PlanStatus, actor: User, action: Action, now, *, fields=()) -> None:
+    """Save the new state (and `fields`, set by the caller) as one history entry."""
     document.status = target
     document.status_changed_at = now
-    fields = ["status", "status_changed_at", "revision", "updated_at"]
-    if submitted:
-        fields += ["deciding_chef", "submitted_at"] + (["diarienummer"] if numbered else [])
+    fields = ["status", "status_changed_at", "revision", "updated_at", *fields]
     if target in (PlanStatus.GODKAND, PlanStatus.AVSLAGEN):
         document.decided_at = now
         fields.append("decided_at")

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit, User
-from channel_register.domain.channels import archive_unstarted_channel, create_planned_channel, describe_channel
+from channel_register.domain.channels import archive_unstarted_channel, describe_channel
 from channel_register.enums import ChannelStatus
 from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
@@ -16,7 +16,7 @@ from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 from .. import rules
 from ..enums import EDITABLE, MAX_GOALS, PlanStatus
 from ..models import Goal, Plan
-from ..queries import open_version_exists
+from ..queries import drafts_holding_a_channel, open_version_exists
 
 # The fields a person writes; everything else belongs to the workflow.
 CONTENT_FIELDS = [
@@ -64,7 +64,9 @@ def written_errors(plan: Plan, goals: list[Goal]) -> dict[str, list[str]]:
 
 def create_draft(*, author: User, content: dict, other_people=(), goals: list[dict] = ()) -> Plan:
     """A new plan (version 1) as a draft. `content` maps CONTENT_FIELDS to values; `goals` is
-    a list of dicts of GOAL_FIELDS."""
+    a list of dicts of GOAL_FIELDS; `content["channel"]` is an existing channel of the unit
+    (linkable_channels) or None for a new one. A new channel enters the register only when the
+    plan is first submitted (transitions._channel_at_submission): until then the draft has none."""
     unit: Unit = content["unit"]
     if not rules.can_create_plan_for(author, unit):
         raise NotAllowed(_("You can only write plans for your own unit."))
@@ -73,13 +75,8 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
         _blank_to_empty(plan)
         if errors := written_errors(plan, [Goal(**_goal_values(data)) for data in goals]):
             raise Incomplete(errors)
-        chosen = content.get("channel")
-        if chosen is not None:
+        if (chosen := content.get("channel")) is not None:
             _link(plan, chosen)
-        else:
-            plan.channel = create_planned_channel(
-                platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
-            )
         plan._history_user = author
         plan.save()
         plan.other_people.set(other_people)
@@ -176,6 +173,27 @@ def archive_if_unstarted(channel_id: int | None, *, leaving: Plan) -> None:
         archive_unstarted_channel(channel_id)
 
 
+def release_drafts_channel(plan_id: int) -> int | None:
+    """Take the planned channel away from a draft that holds one (drafts_holding_a_channel)
+    and close it without it ever being started (archive_if_unstarted; its history is kept).
+    The draft is written for a new channel as before; the channel enters the register again
+    when the plan is submitted. Returns the closed channel's id, or None if the draft no longer
+    qualifies (submitted, edited to another channel, or something recorded on the channel);
+    a draft saved at the same moment wins (claim_revision: Conflict)."""
+    with transaction.atomic():
+        plan = drafts_holding_a_channel().filter(pk=plan_id).first()
+        if plan is None:
+            return None
+        channel_id = plan.channel_id
+        claim_revision(plan, status=PlanStatus.UTKAST)
+        plan.channel = None
+        plan._history_user = None
+        plan._change_reason = _("A new channel enters the register when its plan is first submitted")
+        plan.save(update_fields=["channel", "revision", "updated_at"])
+        archive_if_unstarted(channel_id, leaving=plan)
+    return channel_id
+
+
 def _link(plan: Plan, channel: Channel) -> None:
     """Write the plan for an existing channel: it describes that channel as it is."""
     if not linkable_channels(plan.unit, plan=plan if plan.pk else None).filter(pk=channel.pk).exists():
@@ -188,9 +206,10 @@ def _choose_channel(plan: Plan, content: dict, actor: User) -> int | None:
     """Apply the channel choice of a first version's draft; return the id of a planned channel
     the plan leaves behind (to be archived once the plan is saved), if any.
 
-    An existing channel links the plan to it. A new channel: the plan's own planned channel
-    takes the typed platform, name and address (a typo mended in the draft is mended in the
-    register too); a plan that was for an existing channel gets a planned channel of its own."""
+    An existing channel links the plan to it. A new channel: a plan sent back that owns the
+    planned channel its submission created describes it with the typed platform, name and
+    address (a typo mended is mended in the register too); otherwise the plan has no channel
+    until it is submitted (transitions._channel_at_submission)."""
     chosen = content["channel"]
     own = owns_planned_channel(plan)
     if chosen is not None:
@@ -215,9 +234,7 @@ def _choose_channel(plan: Plan, content: dict, actor: User) -> int | None:
                 reason=_("Described by the draft of its first plan"),
             )
         return None
-    plan.channel = create_planned_channel(
-        platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
-    )
+    plan.channel = None
     return None
 
 

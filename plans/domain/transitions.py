@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
-from channel_register.domain.channels import describe_channel
+from channel_register.domain.channels import create_planned_channel, describe_channel
 
 from .. import rules
 from ..enums import Action, PlanStatus
@@ -36,6 +36,18 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
     archive.freeze(plan, now)
 
 
+def _channel_at_submission(plan: Plan) -> list[str]:
+    """A plan for a new channel puts the channel in the register (as planerad) when it is first
+    submitted, not while it is a draft: a draft may be abandoned, and a typo in it mended, without
+    the register keeping a planned channel that never was (drafts.create_draft)."""
+    if plan.channel_id is not None:
+        return []
+    plan.channel = create_planned_channel(
+        platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+    )
+    return ["channel"]
+
+
 PLAN = chain.ChainKind(
     model=Plan,
     decision_field="plan",
@@ -44,6 +56,7 @@ PLAN = chain.ChainKind(
     on_approved=_on_approved,
     notify=notices.plan_transitioned,
     numbered=True,
+    on_submission=_channel_at_submission,
 )
 
 

@@ -8,7 +8,8 @@ import factory
 from accounts.tests.factories import UserFactory
 from channel_register.enums import FrequencyPeriod, Platform
 from plans.domain.drafts import create_draft
-from plans.enums import Metric
+from plans.domain.transitions import transition
+from plans.enums import Action, Metric
 from plans.models import Goal, Plan
 
 
@@ -71,4 +72,11 @@ def complete_plan(author, unit=None, responsible=None, goals=None, other_people=
     )
 
 
-__all__ = ["GOAL", "GoalFactory", "UserFactory", "complete_plan", "plan_content"]
+def submitted_plan(author, **kwargs) -> Plan:
+    """`complete_plan`, submitted by its author: a plan for a new channel has its planned
+    channel in the register from its first submission on (not as a draft)."""
+    plan = complete_plan(author, **kwargs)
+    return transition(plan.pk, Action.SUBMIT, actor=author)
+
+
+__all__ = ["GOAL", "GoalFactory", "UserFactory", "complete_plan", "plan_content", "submitted_plan"]

@@ -1,12 +1,16 @@
 """The channel a first plan is for: an existing channel of the unit or a new one, a warning
-for a new channel like one already in the register, and the planned channel a rejected or
-withdrawn first plan leaves behind (closed without being started, its history kept)."""
+for a new channel like one already in the register, a new channel entering the register only
+when its plan is first submitted (a draft never leaves one behind), and the planned channel a
+rejected or withdrawn first plan leaves behind (closed without being started, history kept)."""
+
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from channel_register.domain.channels import channel_transition, create_planned_channel
-from channel_register.enums import ChannelAction, ChannelStatus, Platform
+from channel_register.domain.channels import channel_transition, create_planned_channel, set_checklist_item
+from channel_register.enums import ChannelAction, ChannelStatus, ChecklistItem, Platform
 from channel_register.models import Channel
 from channel_register.queries import near_duplicate_channels
 from channel_register.tests.channel_factories import approved_plan
@@ -16,7 +20,7 @@ from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
 from plans.models import Plan
 
-from .factories import GOAL, complete_plan, plan_content
+from .factories import GOAL, complete_plan, plan_content, submitted_plan
 from .test_plan_form import form_data
 from .view_helpers import page
 
@@ -38,8 +42,7 @@ def status_of(channel: Channel) -> str:
 
 
 def test_reject_first_plan_closes_its_planned_channel_unstarted_with_history(org):
-    plan = complete_plan(org.medarbetare)
-    transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+    plan = submitted_plan(org.medarbetare)
     rows_before = plan.channel.history.count()
 
     transition(plan.pk, Action.REJECT, actor=org.chef, comment="Vi satsar inte på Facebook.")
@@ -58,12 +61,64 @@ def test_reject_first_plan_closes_its_planned_channel_unstarted_with_history(org
     )
 
 
-def test_withdraw_first_draft_closes_its_planned_channel(org):
-    plan = complete_plan(org.medarbetare)
+def test_withdraw_first_plan_after_submission_closes_its_planned_channel(org):
+    plan = submitted_plan(org.medarbetare)
 
     transition(plan.pk, Action.WITHDRAW, actor=org.medarbetare)
 
     assert status_of(plan.channel) == ChannelStatus.AVSLUTAD
+
+
+# --- A new channel enters the register at the first submission ------------------------------
+
+
+def test_draft_for_new_channel_puts_nothing_in_the_register(org):
+    plan = complete_plan(org.medarbetare, channel_name="Länsbibliotket")  # a typo, then abandoned
+
+    assert (plan.channel_id, Channel.objects.count()) == (None, 0)
+
+
+def test_first_submission_creates_the_planned_channel_from_the_plan_in_one_history_entry(org):
+    plan = complete_plan(org.medarbetare, channel_name="Läslust", channel_url="https://www.facebook.com/laslust")
+    entries = plan.history.count()
+
+    plan = transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    channel = Channel.objects.get()
+    assert (channel.pk, channel.name, channel.url, channel.unit, channel.status) == (
+        Plan.objects.get(pk=plan.pk).channel_id,
+        "Läslust",
+        "https://www.facebook.com/laslust",
+        org.library,
+        ChannelStatus.PLANERAD,
+    )
+    assert (plan.history.count(), plan.history.first().channel_id) == (entries + 1, channel.pk)
+
+
+def test_refused_submission_creates_no_channel(org):
+    plan = complete_plan(org.medarbetare, purpose="")
+
+    with pytest.raises(Incomplete):
+        transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    assert (Plan.objects.get(pk=plan.pk).channel_id, Channel.objects.count()) == (None, 0)
+
+
+def test_withdraw_draft_never_submitted_leaves_nothing_in_the_register(org):
+    plan = complete_plan(org.medarbetare)
+
+    transition(plan.pk, Action.WITHDRAW, actor=org.medarbetare)
+
+    assert (Plan.objects.get(pk=plan.pk).status, Channel.objects.count()) == (PlanStatus.ATERKALLAD, 0)
+
+
+def test_resubmission_of_returned_plan_keeps_its_channel(org):
+    plan = submitted_plan(org.medarbetare)
+    transition(plan.pk, Action.RETURN, actor=org.chef, comment="Komplettera målgrupperna.")
+
+    resubmitted = transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    assert (resubmitted.channel_id, Channel.objects.count()) == (plan.channel_id, 1)
 
 
 def test_reject_second_version_keeps_channel_of_approved_plan(org):
@@ -89,7 +144,7 @@ def test_withdraw_first_plan_for_existing_channel_that_became_active_keeps_it(or
 
 
 def test_channel_transition_archive_by_a_person_not_allowed(org):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
 
     with pytest.raises(NotAllowed):
         channel_transition(channel.pk, ChannelAction.ARCHIVE, actor=org.chef)
@@ -98,8 +153,8 @@ def test_channel_transition_archive_by_a_person_not_allowed(org):
 
 
 def test_channel_list_planned_filter_leaves_out_closed_unstarted_channel(client, org):
-    kept = complete_plan(org.medarbetare, channel_name="Biblioteket på Facebook")
-    dropped = complete_plan(org.medarbetare, channel_name="Felstavad kanal")
+    kept = submitted_plan(org.medarbetare, channel_name="Biblioteket på Facebook")
+    dropped = submitted_plan(org.medarbetare, channel_name="Felstavad kanal")
     transition(dropped.pk, Action.WITHDRAW, actor=org.medarbetare)
     client.force_login(org.chef)
 
@@ -127,7 +182,7 @@ def test_create_draft_for_existing_channel_links_it_and_creates_none(org):
 
 
 def test_create_draft_for_channel_with_a_plan_incomplete_nothing_created(org):
-    taken = complete_plan(org.medarbetare).channel
+    taken = submitted_plan(org.medarbetare).channel
     plans, channels = Plan.objects.count(), Channel.objects.count()
 
     with pytest.raises(Incomplete) as refused:
@@ -137,8 +192,27 @@ def test_create_draft_for_channel_with_a_plan_incomplete_nothing_created(org):
     assert (Plan.objects.count(), Channel.objects.count()) == (plans, channels)
 
 
-def test_save_draft_switched_to_existing_channel_closes_the_drafts_own(org):
+def test_save_draft_switched_to_existing_channel_links_it_and_creates_none(org):
     plan = complete_plan(org.medarbetare)
+    channel = legacy_channel(org.library)
+
+    save_draft(
+        plan.pk,
+        actor=org.medarbetare,
+        expected_revision=plan.revision,
+        content={**plan_content(org.library, org.medarbetare), "channel": channel},
+    )
+
+    assert (Plan.objects.get(pk=plan.pk).channel_id, Channel.objects.count()) == (channel.pk, 1)
+
+
+def returned(plan: Plan, org) -> Plan:
+    transition(plan.pk, Action.RETURN, actor=org.chef, comment="Komplettera målgrupperna.")
+    return Plan.objects.get(pk=plan.pk)
+
+
+def test_save_returned_plan_switched_to_existing_channel_closes_its_own(org):
+    plan = returned(submitted_plan(org.medarbetare), org)
     own = plan.channel
     channel = legacy_channel(org.library)
 
@@ -152,8 +226,8 @@ def test_save_draft_switched_to_existing_channel_closes_the_drafts_own(org):
     assert (Plan.objects.get(pk=plan.pk).channel_id, status_of(own)) == (channel.pk, ChannelStatus.AVSLUTAD)
 
 
-def test_save_draft_new_name_renames_its_own_planned_channel(org):
-    plan = complete_plan(org.medarbetare, channel_name="Länsbibliotket")
+def test_save_returned_plan_new_name_renames_its_own_planned_channel(org):
+    plan = returned(submitted_plan(org.medarbetare, channel_name="Länsbibliotket"), org)
 
     save_draft(
         plan.pk,
@@ -236,8 +310,8 @@ def test_plan_create_form_near_duplicate_warns_then_saves_when_confirmed(client,
     document = page(warned)
     assert (warned.status_code, document.find("input", name="confirm_new_channel") is not None) == (200, True)
     assert document.find("input", name="channel_name").attrs["value"] == "Läslust på instagram"  # nothing lost
-    plan = Plan.objects.get()
-    assert (confirmed.status_code, plan.channel.name, Channel.objects.count()) == (302, "Läslust på instagram", 2)
+    plan = Plan.objects.get()  # the channel enters the register when the plan is submitted
+    assert (confirmed.status_code, plan.channel_name, Channel.objects.count()) == (302, "Läslust på instagram", 1)
 
 
 def test_plan_edit_form_unchanged_new_channel_not_warned_again(client, org):
@@ -251,3 +325,69 @@ def test_plan_edit_form_unchanged_new_channel_not_warned_again(client, org):
     response = client.post(reverse("plans:edit", args=[plan.pk]), form_data(typed, revision=plan.revision))
 
     assert (response.status_code, Plan.objects.get(pk=plan.pk).status) == (302, PlanStatus.UTKAST)
+
+
+# --- Planned channels held by drafts from before (release_draft_channels) ---------------------
+
+
+def draft_from_before(org, **overrides) -> Plan:
+    """A draft as the release before made it: its planned channel created with the draft."""
+    plan = complete_plan(org.medarbetare, **overrides)
+    channel = create_planned_channel(
+        platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
+    )
+    Plan.objects.filter(pk=plan.pk).update(channel=channel)  # arrange: the old state in the database
+    return Plan.objects.get(pk=plan.pk)
+
+
+def run_release(*args) -> str:
+    out = io.StringIO()
+    call_command("release_draft_channels", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_release_draft_channels_closes_the_unsubmitted_drafts_channel_with_history(org):
+    plan = draft_from_before(org)
+    entries = plan.history.count()
+
+    output = run_release()
+
+    channel = Channel.objects.get(pk=plan.channel_id)
+    latest = channel.history.first()
+    assert (channel.status, channel.activated_at, latest.history_change_reason) == (
+        ChannelStatus.AVSLUTAD,
+        None,
+        str(ChannelAction.ARCHIVE.label),
+    )
+    released = Plan.objects.get(pk=plan.pk)
+    assert (released.channel_id, released.status, released.history.count()) == (None, PlanStatus.UTKAST, entries + 1)
+    assert "1 closed" in output
+
+
+def test_release_draft_channels_then_submission_puts_a_new_planned_channel_in_the_register(org):
+    plan = draft_from_before(org)
+    run_release()
+
+    submitted = transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    assert (submitted.channel_id != plan.channel_id, submitted.channel.status) == (True, ChannelStatus.PLANERAD)
+
+
+def test_release_draft_channels_leaves_channels_with_something_recorded_or_submitted_plans(org):
+    ticked = draft_from_before(org, channel_name="Med kryss")
+    set_checklist_item(ticked.channel_id, ChecklistItem.LINKED_FROM_WEBSITE, actor=org.chef, ticked=True)
+    submitted = submitted_plan(org.medarbetare, channel_name="Inskickad")
+
+    output = run_release()
+
+    assert (status_of(ticked.channel), status_of(submitted.channel)) == (ChannelStatus.PLANERAD, ChannelStatus.PLANERAD)
+    assert "0 closed" in output
+
+
+def test_release_draft_channels_dry_run_changes_nothing_and_a_second_run_finds_nothing(org):
+    plan = draft_from_before(org)
+
+    listed = run_release("--dry-run")
+    assert (status_of(plan.channel), "1 would be closed" in listed) == (ChannelStatus.PLANERAD, True)
+    run_release()
+    assert "0 closed" in run_release()

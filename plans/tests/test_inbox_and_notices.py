@@ -17,7 +17,7 @@ from plans.domain.transitions import transition
 from plans.enums import Action
 from plans.models import ClosureRequest, Plan
 
-from .factories import complete_plan
+from .factories import complete_plan, submitted_plan
 from .view_helpers import page, section
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def words(element) -> str:
 
 
 def test_log_update_on_planned_channel_by_chef_403_says_not_active_yet(client, org):
-    channel = complete_plan(org.medarbetare).channel
+    channel = submitted_plan(org.medarbetare).channel
     client.force_login(org.chef)
 
     response = client.get(reverse("channel_register:update_create", args=[channel.pk]))

@@ -58,7 +58,7 @@ def test_the_chef_sees_closures_waiting_and_the_reason_of_a_refusal(live_server,
     assert_accessible(page)
 
     # Logging an update on a channel that has not gone live: the page says why.
-    page.goto(url(live_server, "channel_register:update_create", planned.channel_id))
+    page.goto(url(live_server, "channel_register:update_create", returned.channel_id))
     expect(page.locator("main")).to_contain_text("Kanalen är inte aktiv än")
     assert_accessible(page)
 
