@@ -16,8 +16,8 @@ from channel_register.models import (
     Screenshot,
 )
 
-from .enums import EDITABLE, PENDING, PlanStatus
-from .models import ClosureRequest, Plan
+from .enums import EDITABLE, PENDING, Action, PlanStatus
+from .models import ClosureRequest, Decision, Plan
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -136,3 +136,19 @@ def drafts_holding_a_channel() -> QuerySet[Plan]:
     for model in recorded:
         drafts = drafts.exclude(Exists(model.objects.filter(channel=OuterRef("channel"))))
     return drafts.order_by("pk")
+
+
+def last_return(document: Plan | ClosureRequest, decisions: list[Decision] | None = None) -> Decision | None:
+    """Why a document of the chain sent back for changes came back: its latest RETURN decision,
+    or None when it is not returned now. `decisions`: the document's decisions in order, when the
+    page has them already (no query)."""
+    if document.status != PlanStatus.ATERSAND:
+        return None
+    if decisions is None:
+        field = "plan" if isinstance(document, Plan) else "closure"
+        decisions = list(
+            Decision.objects.filter(**{field: document}, outcome=Action.RETURN)
+            .select_related("decided_by")
+            .order_by("decided_at", "pk")
+        )
+    return next((decision for decision in reversed(decisions) if decision.outcome == Action.RETURN), None)

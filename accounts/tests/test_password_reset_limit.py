@@ -3,19 +3,18 @@ in a few seconds. Now at most PER_ACCOUNT mails per account and PER_ADDRESS requ
 address in an hour; over the limit nothing is sent and the answer is the one of a sent mail."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.domain.password_reset import PER_ACCOUNT, admit_password_reset
 from accounts.enums import Role
 from accounts.models import PasswordResetRequest
+from kob_social.testing.race import race
 
 from .factories import make_user
 
@@ -163,25 +162,3 @@ def test_password_reset_two_simultaneous_requests_for_the_last_mail_one_is_admit
         admitted.append(sorted(outcomes))
 
     assert admitted == [[False, True]] * 10
-
-
-def race(*calls) -> list:
-    """Each call in its own thread on its own connection, all released at once."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes

@@ -7,19 +7,18 @@ gets NotAllowed; on PostgreSQL both usually read the old state and the compare-a
 loser's update match no row (Conflict). Either is a correct answer; which one is recorded.
 """
 
-import threading
 from collections import Counter
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from accounts.enums import Role
 from accounts.models import User
 from accounts.tests.factories import make_user
 from kob_social.errors import Conflict, NotAllowed
+from kob_social.testing.race import race
 from notifications.models import Notification
 from plans.domain.drafts import revise, save_draft
 from plans.domain.transitions import transition
@@ -32,30 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TRIALS = 20
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def race(*calls) -> list:
-    """Run each call in its own thread, all released at once; the return value or the
-    exception of each, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert [thread.is_alive() for thread in threads] == [False] * len(calls)
-    return outcomes
 
 
 def fresh(user: User) -> User:

@@ -181,7 +181,7 @@ def test_plan_detail_shows_decisions_versions_and_timeline(client, org):
     assert response.status_code == 200
     document = page(response)
     decisions = [
-        [cell.text().strip() for cell in row.find_all("td")]
+        [cell.text().strip() for cell in [row.find("th"), *row.find_all("td")]]  # the step heads its row
         for row in table_rows(section(document, "decisions-heading"))
     ]
     assert [[cells[2], cells[5]] for cells in decisions] == [

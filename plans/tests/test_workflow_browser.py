@@ -1,7 +1,7 @@
 """Where a document stands, seen in a real browser (issue 12): a saved draft's checklist and
-the way to its submit button, a returned plan's reason at the top, closure requests among
-"waiting for me", the reason of a 403, and the accessibility statement behind the footer.
-Every page visited is scanned with axe at desktop and phone size."""
+the way to its submit button, a returned plan's (and closure request's) reason at the top,
+closure requests among "waiting for me", the reason of a 403, and the accessibility statement
+behind the footer. Every page visited is scanned with axe at desktop and phone size."""
 
 import pytest
 from django.urls import reverse
@@ -11,6 +11,7 @@ from channel_register.domain.channels import appoint
 from channel_register.enums import Platform
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
 from kob_social.testing.browser import PHONE, assert_accessible
+from plans.domain import closures
 from plans.domain.transitions import transition
 from plans.enums import Action
 
@@ -69,3 +70,11 @@ def test_the_chef_sees_closures_waiting_and_the_reason_of_a_refusal(live_server,
     expect(page.locator("#returned-notice")).to_contain_text("Återsänd av Karin Sjöström")
     expect(page.locator("#returned-notice")).to_contain_text("Komplettera målen.")
     assert_accessible(page)
+
+    # A returned closure request says why as well, on its page and above its form.
+    closures.transition(closure.pk, Action.RETURN, actor=org.chef, comment="Ange besökssiffror per år.")
+    for name in ("closures:detail", "closures:edit"):
+        page.goto(url(live_server, name, closure.pk))
+        expect(page.locator("#returned-notice")).to_contain_text("Återsänd av Karin Sjöström")
+        expect(page.locator("#returned-notice")).to_contain_text("Ange besökssiffror per år.")
+        assert_accessible(page)

@@ -23,6 +23,7 @@ from ..domain.closures import closure_errors, create_closure_request, save_closu
 from ..enums import EDITABLE, PENDING, Action
 from ..forms import ClosureDecisionForm, ClosureForm
 from ..models import ClosureRequest, Decision
+from ..queries import last_return
 
 SUBMIT_BUTTON = "skicka_in"
 
@@ -62,12 +63,12 @@ def get_visible_closure(request, pk: int) -> ClosureRequest:
 def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecisionForm | None = None) -> dict:
     user = request.user
     channel = closure.channel
+    decisions = list(Decision.objects.filter(closure=closure).select_related("decided_by").order_by("decided_at", "pk"))
     return {
         "closure": closure,
         "channel": channel,
-        "decisions": list(
-            Decision.objects.filter(closure=closure).select_related("decided_by").order_by("decided_at", "pk")
-        ),
+        "decisions": decisions,
+        "returned": last_return(closure, decisions),
         "actions": {action.name for action in rules.allowed_actions(user, closure)},
         "decision_form": decision_form or ClosureDecisionForm(initial={"revision": closure.revision}),
         "can_edit": rules.can_edit_closure(user, closure),
@@ -153,7 +154,7 @@ def closure_edit(request, pk):
     closure = get_visible_closure(request, pk)
     if not rules.can_edit_closure(request.user, closure):
         raise PermissionDenied(_("Only the author can edit the request, while it is a draft or returned."))
-    context = {"channel": closure.channel, "closure": closure}
+    context = {"channel": closure.channel, "closure": closure, "returned": last_return(closure)}
     if request.method == "POST":
         form = ClosureForm(request.POST, instance=closure)
         if form.is_valid():

@@ -14,9 +14,10 @@ from .. import rules
 from ..domain.drafts import create_draft, save_draft
 from ..domain.transitions import transition
 from ..domain.validation import submission_errors
-from ..enums import MAX_GOALS, Action, PlanStatus
+from ..enums import MAX_GOALS, Action
 from ..forms import GoalFormSet, PlanForm, goal_formset
-from ..models import Decision, Plan
+from ..models import Plan
+from ..queries import last_return
 from .common import get_visible_plan
 
 SUBMIT_BUTTON = "skicka_in"
@@ -127,7 +128,7 @@ def _render_saved(request, plan: Plan, *, check: bool):
         "goal_errors": errors.get("goals", []),
         "errors": errors,
         "missing": _checklist(form, missing),
-        "returned": _last_return(plan),
+        "returned": last_return(plan),
     }
     return render(request, "plans/form.html", context)
 
@@ -139,18 +140,6 @@ def _checklist(form, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
     if any(name == "goals" or name.startswith("goal-") for name in errors):
         items.append(("goals-heading", _("Goals")))
     return items
-
-
-def _last_return(plan: Plan) -> Decision | None:
-    """Why a returned plan came back, shown to its author above the form."""
-    if plan.status != PlanStatus.ATERSAND:
-        return None
-    return (
-        Decision.objects.filter(plan=plan, outcome=Action.RETURN)
-        .select_related("decided_by")
-        .order_by("-decided_at", "-pk")
-        .first()
-    )
 
 
 def _tie_errors(form) -> None:

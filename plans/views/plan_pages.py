@@ -16,10 +16,10 @@ from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_error
 from .. import rules
 from ..domain.drafts import revise
 from ..domain.transitions import transition
-from ..enums import Action, PlanStatus
+from ..enums import Action
 from ..forms import DecisionForm, PlanFilterForm
 from ..models import Decision, Plan
-from ..queries import plans_visible_to, versions_of
+from ..queries import last_return, plans_visible_to, versions_of
 from .common import conflict_response, get_visible_plan
 
 PAGE_SIZE = 25
@@ -93,13 +93,6 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "step": rules.decidable_step(user, plan),
         "returned": last_return(plan, decisions),
     }
-
-
-def last_return(plan: Plan, decisions: list[Decision]) -> Decision | None:
-    """Why a returned plan came back: its last RETURN decision (`decisions` in order)."""
-    if plan.status != PlanStatus.ATERSAND:
-        return None
-    return next((d for d in reversed(decisions) if d.outcome == Action.RETURN), None)
 
 
 @login_required
