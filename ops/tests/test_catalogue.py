@@ -46,6 +46,7 @@ NOUNS: dict[str, str] = {
     "month": "månad",
     "decision": "beslut",
     "request": "begäran",
+    "measurement": "mätning",
 }
 
 

@@ -1,0 +1,98 @@
+"""Measurements of a channel, and the imports that brought them.
+
+A measurement is keyed by channel, metric, period and date, never by a goal: goals are copied
+into every new version of a plan, and the measurements must outlive the versions. One value per
+key: a new value for a key is a correction, made through `domain.measurements` and kept in the
+history (django-simple-history), never a second row.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from channel_register.models import Channel
+
+from .enums import MEASURED_CHOICES, Period, Source
+
+PERSON = settings.AUTH_USER_MODEL
+# Values are counts, followers or hours: never below zero, at most 12 digits before the comma.
+MAX_DIGITS, DECIMAL_PLACES = 14, 2
+
+
+class ImportStatus(models.TextChoices):
+    """An import's life: the file is read and checked against what is stored (CHECKING), the
+    person reads the preview (CHECKED, or REFUSED when a row is bad: nothing can be saved), then
+    confirms (SAVING) and everything is saved at once (DONE); or it is cancelled (CANCELLED)."""
+
+    CHECKING = "kontrolleras", _("Being checked")
+    CHECKED = "kontrollerad", _("Checked: waiting for confirmation")
+    REFUSED = "avvisad", _("Refused: the file has errors")
+    SAVING = "sparas", _("Being saved")
+    DONE = "klar", _("Imported")
+    CANCELLED = "avbruten", _("Cancelled")
+
+
+class MeasurementImport(models.Model):
+    """One file imported for a channel: who, when, which file (name and SHA-256), what it held
+    and what it changed. The file is kept until the import is done, for the worker to read."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="measurement_imports")
+    uploaded_by = models.ForeignKey(PERSON, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_format = models.CharField(_("format"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("new values"), default=0)
+    changed = models.PositiveIntegerField(_("corrected values"), default=0)
+    unchanged = models.PositiveIntegerField(_("values already there"), default=0)
+    # [[line, message], ...], at most domain.imports.MAX_REPORTED_ERRORS of them.
+    errors = models.JSONField(_("rejected rows"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("rejected rows"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["channel", "uploaded_at"])]
+        verbose_name = _("measurement import")
+        verbose_name_plural = _("measurement imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.channel})"
+
+
+class Measurement(models.Model):
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="measurements")
+    metric = models.CharField(_("metric"), max_length=20, choices=MEASURED_CHOICES)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices, default=Period.DAY)
+    on = models.DateField(_("date"))
+    value = models.DecimalField(
+        _("value"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, validators=[MinValueValidator(0)]
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    imported_by = models.ForeignKey(
+        MeasurementImport, verbose_name=_("import"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(PERSON, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["channel", "metric", "on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "metric", "period", "on"], name="one_value_per_channel_metric_day"
+            ),
+        ]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self):
+        return f"{self.channel}: {self.get_metric_display()} {self.on} = {self.value}"
