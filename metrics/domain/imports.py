@@ -55,9 +55,10 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def start_import(channel_id: int, *, actor: User, upload) -> MeasurementImport:
-    """Take an uploaded file for the channel and queue its check. A file that is too large,
-    empty, not text or of no known format is refused at once (Incomplete on `file`)."""
+def start_import(channel_id: int, *, actor: User, upload, queued: bool = True) -> MeasurementImport:
+    """Take an uploaded file for the channel and queue its check (`queued`; the import command
+    runs it itself). A file that is too large, empty, not text or of no known format is refused
+    at once (Incomplete on `file`)."""
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_record_measurements(actor, channel):
         raise NotAllowed(rules.NOT_ALLOWED)
@@ -87,7 +88,8 @@ def start_import(channel_id: int, *, actor: User, upload) -> MeasurementImport:
         upload.seek(0)
         batch.file.save(f"{uuid.uuid4().hex}.csv", File(upload), save=False)
         batch.save()
-        transaction.on_commit(lambda: queue(CHECK_TASK, import_id=batch.pk))
+        if queued:
+            transaction.on_commit(lambda: queue(CHECK_TASK, import_id=batch.pk))
     return batch
 
 
@@ -198,8 +200,9 @@ def corrections(batch: MeasurementImport, limit: int = 50) -> list[tuple[Measure
     return sorted(changed, key=lambda pair: (pair[0].on, pair[0].metric))[:limit]
 
 
-def confirm_import(import_id: int, *, actor: User, expected_revision: int) -> MeasurementImport:
-    """Save a checked import: queued, saved all at once by the worker (save_import)."""
+def confirm_import(import_id: int, *, actor: User, expected_revision: int, queued: bool = True) -> MeasurementImport:
+    """Save a checked import: queued (`queued`; the import command runs it itself), saved all at
+    once by the worker (save_import)."""
     with transaction.atomic():
         batch = MeasurementImport.objects.select_related("channel__unit").get(pk=import_id)
         if actor.pk != batch.uploaded_by_id and not rules.can_record_measurements(actor, batch.channel):
@@ -209,7 +212,8 @@ def confirm_import(import_id: int, *, actor: User, expected_revision: int) -> Me
         claim_revision(batch, status=ImportStatus.CHECKED)
         MeasurementImport.objects.filter(pk=batch.pk).update(status=ImportStatus.SAVING)
         batch.status = ImportStatus.SAVING
-        transaction.on_commit(lambda: queue(SAVE_TASK, import_id=batch.pk))
+        if queued:
+            transaction.on_commit(lambda: queue(SAVE_TASK, import_id=batch.pk))
     return batch
 
 
