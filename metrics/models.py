@@ -96,3 +96,20 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.channel}: {self.get_metric_display()} {self.on} = {self.value}"
+
+
+class ImportRow(models.Model):
+    """One checked row of an import, staged in the database between the check and the save, so
+    that neither holds the file's rows in memory: duplicates inside the file, what is new and what
+    would be corrected are found by queries, and the save reads them a batch at a time. Removed
+    when the import is saved or cancelled."""
+
+    batch = models.ForeignKey(MeasurementImport, on_delete=models.CASCADE, related_name="staged")
+    line = models.PositiveIntegerField()
+    metric = models.CharField(max_length=20, choices=MEASURED_CHOICES)
+    period = models.CharField(max_length=10, choices=Period.choices)
+    on = models.DateField()
+    value = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "metric", "period", "on"])]

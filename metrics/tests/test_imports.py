@@ -18,7 +18,7 @@ from channel_register.enums import Platform
 from kob_social.errors import Incomplete, NotAllowed
 from metrics.csv_import import ParsedRow, open_export
 from metrics.domain import imports
-from metrics.domain.measurements import period_start
+from metrics.domain.measurements import period_start, record_measurement
 from metrics.enums import Period, Source
 from metrics.models import ImportStatus, Measurement, MeasurementImport
 from plans.enums import Metric
@@ -242,16 +242,31 @@ def test_import_of_an_overlapping_period_adds_the_new_and_previews_the_correctio
     assert Measurement.objects.count() == 3
 
 
-def test_save_import_of_a_file_changed_since_the_check_saves_nothing(org):
+def test_save_import_when_a_value_was_entered_after_the_preview_saves_nothing(org):
     channel = measured_channel(org, since=SINCE)
     batch = checked(channel, org.medarbetare, upload(GENERIC))
     imports.confirm_import(batch.pk, actor=org.medarbetare, expected_revision=batch.revision)
-    with batch.file.open("wb") as stream:  # arrange: the stored file altered behind the app's back
-        stream.write(GENERIC.replace(b"1 200", b"9 999"))
+    record_measurement(
+        channel.pk, actor=org.chef, metric=Metric.FOLLOWERS, on=datetime.date(2026, 3, 1), value=Decimal("1199")
+    )
 
     imports.save_import(batch.pk)
 
-    assert (MeasurementImport.objects.get(pk=batch.pk).status, stored()) == (ImportStatus.REFUSED, set())
+    refused = MeasurementImport.objects.get(pk=batch.pk)
+    assert (refused.status, refused.error_count, stored()) == (
+        ImportStatus.REFUSED,
+        1,
+        {(Metric.FOLLOWERS, Period.DAY, datetime.date(2026, 3, 1), Decimal("1199"))},
+    )
+
+
+def test_import_with_a_row_repeated_exactly_stores_it_once(org):
+    channel = measured_channel(org, since=SINCE)
+    repeated = GENERIC + b"2026-03-01;F\xc3\xb6ljare;1200\r\n"
+
+    batch = saved(checked(channel, org.medarbetare, upload(repeated)), org.medarbetare)
+
+    assert (batch.rows, batch.created, Measurement.objects.count()) == (3, 2, 2)
 
 
 def test_save_import_run_twice_saves_once(org):
