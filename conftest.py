@@ -49,6 +49,18 @@ def pytest_configure(config):
     app.conf.broker_transport_options = {}
 
 
+@pytest.fixture
+def eager_celery():
+    """Run queued tasks in place (as CELERY_TASK_ALWAYS_EAGER=1 does), so that a task queued on
+    commit runs at once in the test's process; errors propagate."""
+    from kob_social.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories hash a password for every person; the production hasher (hundreds of

@@ -50,3 +50,25 @@ def connect(link: PlanLink) -> None:
 
 def plans() -> PlanLink:
     return _link
+
+
+# --- Links from the channel's page to the pages of the apps above ---------------------------------
+
+# (request, channel) -> [(label, url)]: pages of an app above the register about the channel
+# (the measuring page of `metrics`), linked from the channel's page. Build the URL with
+# `reverse` only: the channel's page must not cost a query per app.
+PageLinks = Callable[[object, object], list[tuple[str, str]]]
+
+_page_links: list[PageLinks] = []
+
+
+def add_page_links(links: PageLinks) -> None:
+    """Called once by an app above the register at start-up (its AppConfig.ready); adding the
+    same callable again changes nothing."""
+    if links not in _page_links:
+        _page_links.append(links)
+
+
+def page_links(request, channel) -> list[tuple[str, str]]:
+    """Every registered app's links for the channel's page, in the order the apps registered."""
+    return [link for links in _page_links for link in links(request, channel)]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("kanalregister/", include("channel_register.urls")),
     path("kanalregister/", include("plans.closure_urls")),
     path("kanalregister/", include("accounts.people_urls")),
+    path("kanalregister/", include("metrics.urls")),
     # The public register of official channels: no login, no personal data.
     path("kanaler/", register.public_register, name="public_register"),
     path("kanaler.json", register.public_register_json, name="public_register_json"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,15 @@ class MetricsConfig(AppConfig):
 
     name = "metrics"
     verbose_name = _("Measurement and evaluation")
+
+    def ready(self):
+        # circular: the register's hooks are read once the app registry is ready.
+        from channel_register import hooks
+
+        hooks.add_page_links(measuring_page_link)
+
+
+def measuring_page_link(request, channel) -> list[tuple[str, str]]:
+    """The channel page's link to its measuring page (metrics.views.channel_measurements): a
+    reverse only, no query. Everyone who sees the channel's page may read the measuring page."""
+    return [(_("Measurements and goals"), reverse("metrics:channel", args=[channel.pk]))]

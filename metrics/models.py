@@ -113,3 +113,6 @@ class ImportRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["batch", "metric", "period", "on"])]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.line}"

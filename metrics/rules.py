@@ -23,3 +23,8 @@ def can_record_measurements(user: User, channel) -> bool:
     if not user.is_authenticated or not user.is_active or channel.status not in MEASURED_STATUSES:
         return False
     return is_overseer(user) or is_chef_of(user, channel.unit) or is_channel_person(user, channel)
+
+
+def can_decide_import(user: User, batch) -> bool:
+    """Save or cancel an import: whoever uploaded it, or whoever may measure its channel."""
+    return user.is_authenticated and (user.pk == batch.uploaded_by_id or can_record_measurements(user, batch.channel))

@@ -36,7 +36,7 @@ SECTIONS = [
     ),
     (_("Purpose"), ["purpose", "target_groups"]),
     (_("Goals"), []),
-    (_("Activities"), ["activities"]),
+    (_("Activities"), ["activities", "tools"]),
     (_("People"), ["responsible", "other_people"]),
     (_("Supervision"), ["supervision"]),
     (_("Update frequency and working time"), ["update_count", "update_period", "working_hours_per_week"]),
@@ -56,6 +56,10 @@ HELP_TEXTS = {
     "purpose": _("Why this medium, and why this one in particular? How does it support the unit's goals?"),
     "target_groups": _("Who do you want to reach, and are they on this medium?"),
     "activities": _("What will you publish and do in the channel to reach the goals?"),
+    "tools": _(
+        "What you publish and measure with, for example Meta Business Suite for posts and statistics, "
+        "Canva for images. Step 3 of the SMILEY cycle: choose tools that fit the goals."
+    ),
     "responsible": _("Only people in the plan's unit can be chosen."),
     "other_people": _("Colleagues in the unit who also handle the channel. Hold Ctrl (⌘ on Mac) to choose several."),
     "supervision": _(
@@ -121,6 +125,7 @@ class PlanForm(forms.ModelForm):
             "channel_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "purpose": forms.Textarea(attrs={"rows": 4}),
             "activities": forms.Textarea(attrs={"rows": 4}),
+            "tools": forms.Textarea(attrs={"rows": 2}),
             "supervision": forms.Textarea(attrs={"rows": 4}),
             "target_groups": forms.Textarea(attrs={"rows": 3}),
             "case_routine": forms.Textarea(attrs={"rows": 3}),

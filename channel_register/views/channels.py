@@ -239,6 +239,8 @@ def detail_context(request, channel: Channel) -> dict:
         "can_record_screenshot": rules.can_record_screenshot(user, channel),
         "can_log_removal": rules.can_log_removal(user, channel),
         "today": today,
+        # Pages of the apps above about this channel (the measuring page): hooks.page_links.
+        "page_links": hooks.page_links(request, channel),
         **upkeep_context(user, channel, today),
         **from_plans,
     }

@@ -236,7 +236,7 @@ def confirm_import(import_id: int, *, actor: User, expected_revision: int, queue
     once by the worker (save_import)."""
     with transaction.atomic():
         batch = MeasurementImport.objects.select_related("channel__unit").get(pk=import_id)
-        if actor.pk != batch.uploaded_by_id and not rules.can_record_measurements(actor, batch.channel):
+        if not rules.can_decide_import(actor, batch):
             raise NotAllowed(rules.NOT_ALLOWED)
         if batch.revision != expected_revision or batch.status != ImportStatus.CHECKED:
             raise NotAllowed(_("This import cannot be saved in its current state."))
@@ -252,7 +252,7 @@ def cancel_import(import_id: int, *, actor: User) -> MeasurementImport:
     """Drop an import that was not saved; its record stays, its file goes."""
     with transaction.atomic():
         batch = MeasurementImport.objects.select_related("channel__unit").get(pk=import_id)
-        if actor.pk != batch.uploaded_by_id and not rules.can_record_measurements(actor, batch.channel):
+        if not rules.can_decide_import(actor, batch):
             raise NotAllowed(rules.NOT_ALLOWED)
         if batch.status not in (ImportStatus.CHECKED, ImportStatus.REFUSED):
             raise NotAllowed(_("This import cannot be cancelled in its current state."))

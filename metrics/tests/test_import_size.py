@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 METRICS = ["Followers", "Visits", "Comments", "Reactions", "Shares", "Page views", "Video views", "Unique visitors"]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def generic_file(days: int) -> bytes:
     start = datetime.date(2000, 1, 1)
     lines = ["date;metric;value"]

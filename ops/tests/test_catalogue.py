@@ -47,6 +47,11 @@ NOUNS: dict[str, str] = {
     "decision": "beslut",
     "request": "begäran",
     "measurement": "mätning",
+    "value": "värde",
+    "import": "import",
+    "row": "rad",
+    "correction": "rättelse",
+    "error": "fel",
 }
 
 
@@ -111,9 +116,13 @@ def _append(entry: Entry, target: tuple[str, int | None], value: str) -> None:
         entry.msgid += value
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}")
+
+
 def nouns_in(english: str) -> set[str]:
-    """The table's nouns that an English msgid names (as a word, singular or plural)."""
-    words = set(re.findall(r"[a-z]+(?:-[a-z]+)?", english.lower()))
+    """The table's nouns that an English msgid names (as a word, singular or plural), leaving
+    out the names inside placeholders (`%(limit_value)d` is not the noun "value")."""
+    words = set(re.findall(r"[a-z]+(?:-[a-z]+)?", PLACEHOLDER.sub(" ", english).lower()))
     found = set()
     for noun in NOUNS:
         if {noun, noun + "s"} & words:
@@ -121,18 +130,32 @@ def nouns_in(english: str) -> set[str]:
     return found
 
 
+def counted_nouns(entry) -> set[str]:
+    """What the number of a plural entry counts: the table's nouns among the three words after
+    the number's placeholder in the plural msgid ("%(counter)s new values"), or, when none is
+    there, every noun the entry names ("The latest value", "The latest %(counter)s values")."""
+    after = PLACEHOLDER.split(entry.msgid_plural, maxsplit=1)
+    if len(after) == 2:
+        near = nouns_in(" ".join(after[1].split()[:3]))
+        if near:
+            return near
+    return nouns_in(f"{entry.msgid} {entry.msgid_plural}")
+
+
 def plural_errors(entries: list[Entry]) -> list[str]:
     errors = []
     for entry in entries:
         if entry.msgid_plural is None:
             continue
-        english = f"{entry.msgid} {entry.msgid_plural}"
-        named = nouns_in(english)
+        named = counted_nouns(entry)
         if not named:
             errors.append(f"line {entry.line}: {entry.msgid!r} names no noun of the table (add it to NOUNS)")
             continue
         expected = {NOUNS[noun] for noun in named}
-        others = {stem for stem in NOUNS.values() if stem not in expected}
+        # Another noun of the sentence may be named too ("2 rader av filen"); one the English
+        # does not name at all is the mistake this looks for ("6 planer" above six channels).
+        mentioned = {NOUNS[noun] for noun in nouns_in(f"{entry.msgid} {entry.msgid_plural}")}
+        others = {stem for stem in NOUNS.values() if stem not in expected | mentioned}
         for index, form in sorted(entry.msgstr.items()):
             swedish = form.lower()
             missing = sorted(stem for stem in expected if stem not in swedish)

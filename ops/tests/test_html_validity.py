@@ -6,26 +6,33 @@ state, a channel, the people pages, the error pages), written to files, and chec
 the checker (its start-up costs seconds). Django's own admin is left out: its templates are not ours.
 """
 
+import datetime
 import json
 import re
 import shutil
 import subprocess
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory
+from channel_register.models import Channel
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
+from metrics.domain import imports
+from metrics.domain.measurements import record_measurement
 from notifications.models import Notification
 from plans.domain.transitions import transition
-from plans.enums import Action
+from plans.enums import Action, Metric
 from plans.tests.archive_factories import approved_plan, approved_revision, store_pdf
 from plans.tests.factories import complete_plan
 
@@ -90,6 +97,7 @@ def main_pages(org) -> dict[str, str]:
     trained(org.medarbetare)
     channel = active_channel(org, channel_name="Länsbiblioteket på Instagram")
     closure = submitted_closure(org, channel, author=org.chef)
+    measured = measurements_and_a_checked_import(channel, org.chef)
     TrainingRecordFactory(user=org.chef)
     AbsenceFactory(user=org.medarbetare)
     medarbetare, chef, kommunikator, direktor, admin = (
@@ -125,6 +133,9 @@ def main_pages(org) -> dict[str, str]:
         "channel-update-create": (chef, reverse("channel_register:update_create", args=[channel.pk])),
         "inventory-overdue": (kommunikator, reverse("channel_register:inventory_overdue")),
         "closure-detail": (chef, reverse("closures:detail", args=[closure.pk])),
+        "channel-measuring": (chef, reverse("metrics:channel", args=[channel.pk])),
+        "measurement-import": (chef, reverse("metrics:import_start", args=[channel.pk])),
+        "measurement-import-preview": (chef, reverse("metrics:import_detail", args=[measured.pk])),
         "public-register": (anonymous, reverse("public_register")),
         "accessibility-statement": (anonymous, reverse("accessibility")),
         "notifications": (chef, reverse("notifications:list")),
@@ -165,6 +176,25 @@ def main_pages(org) -> dict[str, str]:
     return pages
 
 
+def measurements_and_a_checked_import(channel, person):
+    """Two followers values a month apart (so that the goal's chart has a line) and an import
+    checked and waiting for its confirmation (the preview)."""
+    today = timezone.localdate()
+    Channel.objects.filter(pk=channel.pk).update(created_at=timezone.now() - datetime.timedelta(days=60))
+    for days_ago, value in ((40, "1210"), (10, "1260")):
+        record_measurement(
+            channel.pk,
+            actor=person,
+            metric=Metric.FOLLOWERS,
+            on=today - datetime.timedelta(days=days_ago),
+            value=Decimal(value),
+        )
+    content = f"datum;mått;värde\n{today - datetime.timedelta(days=10)};Följare;1 265\n".encode()
+    batch = imports.start_import(channel.pk, actor=person, upload=SimpleUploadedFile("f.csv", content), queued=False)
+    imports.check_import(batch.pk)
+    return batch
+
+
 def fragment(html: str) -> str:
     return (
         f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>–</title></head><body>{html}</body></html>'
@@ -189,7 +219,8 @@ def validate(command: list[str], pages: dict[str, str], directory: Path) -> dict
 
 
 @pytest.mark.django_db
-def test_main_pages_valid_html_no_errors(org, tmp_path):
+def test_main_pages_valid_html_no_errors(org, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the checked import's file
     command = checker()
     pages = main_pages(org)
 

@@ -114,6 +114,7 @@ def build_snapshot(plan: Plan) -> dict:
             ("channel_url", _label("channel_url"), plan.channel_url),
             ("purpose", _label("purpose"), plan.purpose),
             ("activities", _label("activities"), plan.activities),
+            ("tools", _label("tools"), plan.tools),
             ("responsible", _label("responsible"), _person_line(plan.responsible)),
             ("other_people", _label("other_people"), others),
             ("supervision", _label("supervision"), plan.supervision),

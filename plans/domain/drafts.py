@@ -39,6 +39,7 @@ CONTENT_FIELDS = [
     "personal_data_note",
     "accessibility_routine",
     "channel_information",
+    "tools",
 ]
 GOAL_FIELDS = ["description", "metric", "baseline", "target", "deadline"]
 # What the models check by themselves in the written values: length, range and date (the

@@ -170,6 +170,9 @@ class Plan(ChainStateMixin, models.Model):
     personal_data_note = answer_field(_("Personal data"))
     accessibility_routine = answer_field(_("Accessibility routine"))
     channel_information = answer_field(_("Information shown on the channel"))
+    # SMILEY step 3 (evaluate tools): what the channel is published and measured with. Not
+    # required to submit; the channel's SMILEY cycle shows the step as not done while empty.
+    tools = answer_field(_("Tools for publishing and measuring"))
 
     # --- Workflow ---
     channel = models.ForeignKey(

@@ -46,6 +46,7 @@ def plan_content(unit, responsible, **overrides) -> dict:
         "personal_data_note": "Regionen är gemensamt personuppgiftsansvarig med plattformen för sidan.",
         "accessibility_routine": "Alla bilder får alt-text, alla filmer textas.",
         "channel_information": "Sidan drivs av Länsbiblioteket Uppsala, Region Uppsala. Inlägg är allmänna handlingar.",
+        "tools": "Meta Business Suite för inlägg och statistik, Canva för bilder.",
     }
     content.update(overrides)
     return content

@@ -9,7 +9,6 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.tests.factories import make_user
 from channel_register.enums import FrequencyPeriod, Platform
-from kob_social.celery import app as celery_app
 from kob_social.errors import Conflict, NotAllowed
 from notifications.models import Notification
 from plans.domain import notices
@@ -55,15 +54,6 @@ APPROVAL = [
     (Action.APPROVE, "kommunikator"),
     (Action.APPROVE, "direktor"),
 ]
-
-
-@pytest.fixture
-def eager_celery():
-    """Run queued tasks in place, so that an e-mail task queued on commit sends at once."""
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 def walk(org, plan: Plan, steps) -> Plan:

@@ -43,6 +43,7 @@ ANSWERS = [
     "personal_data_note",
     "accessibility_routine",
     "channel_information",
+    "tools",
 ]
 ANSWER_LIMIT = 3000
 COMMENT_LIMIT = 2000

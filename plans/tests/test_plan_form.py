@@ -101,6 +101,7 @@ def test_plan_create_save_draft_with_few_fields_stores_every_typed_value(client,
         "personal_data_note": "",
         "accessibility_routine": "",
         "channel_information": "",
+        "tools": "",
     }
     assert (plan.status, plan.author, plan.diarienummer) == (PlanStatus.UTKAST, org.medarbetare, "")
     assert set(plan.other_people.all()) == {org.medarbetare, org.chef}
