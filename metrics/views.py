@@ -242,7 +242,8 @@ def import_context(request, batch: MeasurementImport) -> dict:
     if batch.status == ImportStatus.CHECKED:
         context.update(
             corrections=[
-                {"measurement": stored, "stored": shown(stored.value), "new": shown(value)}
+                # Exactly as stored and as in the file: a rounded pair could hide the correction.
+                {"measurement": stored, "stored": goal_number(stored.value), "new": goal_number(value)}
                 for stored, value in corrections(batch, SHOWN_CORRECTIONS)
             ],
             earlier=imported_before(batch),
