@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
@@ -334,11 +334,6 @@ def save_import(import_id: int) -> bool:
             status=ImportStatus.DONE, finished_at=now
         )
     return True
-
-
-def stored_file(content: bytes, name: str = "import.csv") -> ContentFile:
-    """An in-memory upload (the import command and tests use it)."""
-    return ContentFile(content, name=name)
 
 
 def imported_before(batch: MeasurementImport) -> MeasurementImport | None:

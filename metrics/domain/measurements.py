@@ -6,7 +6,6 @@ silently overwritten; the replaced value stays in the history.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,13 +23,6 @@ from ..enums import CATALOGUE, DERIVED, MetricKind, Period, Source
 from ..models import DECIMAL_PLACES, MAX_DIGITS, Measurement
 
 MAX_VALUE = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES) - 1
-
-
-@dataclass(frozen=True)
-class Key:
-    metric: str
-    period: str
-    on: datetime.date
 
 
 def first_measurable_day(channel: Channel) -> datetime.date:

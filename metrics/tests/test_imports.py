@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from channel_register.enums import Platform
 from kob_social.errors import Incomplete, NotAllowed
@@ -25,21 +24,10 @@ from plans.enums import Metric
 
 from .factories import measured_channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measuring_day", "swedish")]
 
 SAMPLES = Path(__file__).parent / "samples"
 SINCE = datetime.date(2026, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def today(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 3, 15, 12, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture(autouse=True)
-def swedish():
-    with translation.override("sv"):
-        yield
 
 
 def upload(content: bytes, name: str = "matvarden.csv") -> SimpleUploadedFile:

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from channel_register.domain.channels import channel_transition
 from channel_register.enums import ChannelAction, ChannelStatus, Platform
@@ -18,21 +17,9 @@ from plans.enums import Metric
 
 from .factories import measured_channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measuring_day", "swedish")]
 
-TODAY = datetime.date(2027, 3, 15)
 SINCE = datetime.date(2026, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def today(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 3, 15, 12, tzinfo=datetime.UTC), tick=False)
-
-
-@pytest.fixture(autouse=True)
-def swedish():
-    with translation.override("sv"):
-        yield
 
 
 @pytest.fixture

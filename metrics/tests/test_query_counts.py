@@ -18,7 +18,7 @@ from plans.enums import Metric
 
 from .factories import measured_channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measuring_day")]
 
 SINCE = datetime.date(2026, 1, 1)
 METRICS = [Metric.FOLLOWERS, Metric.VISITS, Metric.COMMENTS]
@@ -38,11 +38,6 @@ CHANNEL_PAGE_QUERIES = 15
 # the import's rows against the stored values), an earlier import of the same file, and the
 # unread badge.
 PREVIEW_QUERIES = 12
-
-
-@pytest.fixture(autouse=True)
-def today(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 3, 15, 12, tzinfo=datetime.UTC), tick=False)
 
 
 def goal(metric) -> dict:

@@ -26,7 +26,7 @@ from plans.tests.view_helpers import page, section, table_rows
 
 from .factories import measured_channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measuring_day")]
 
 SINCE = datetime.date(2026, 1, 1)
 GOAL = {
@@ -37,11 +37,6 @@ GOAL = {
     "deadline": datetime.date(2027, 12, 31),
 }
 GENERIC = "datum;mått;värde\n2027-03-01;Följare;1 500\n2027-03-08;Följare;1 600\n".encode()
-
-
-@pytest.fixture(autouse=True)
-def today(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 3, 15, 12, tzinfo=datetime.UTC), tick=False)
 
 
 @pytest.fixture
