@@ -85,3 +85,27 @@ CATALOGUE: dict[str, MetricSpec] = {
 DERIVED = frozenset({Metric.POSTS.value})
 
 MEASURED_CHOICES = [(value, spec.metric.label) for value, spec in CATALOGUE.items() if value not in DERIVED]
+
+
+class EvaluationStatus(models.TextChoices):
+    """An evaluation is written as a draft (saved as often as the owner likes) and kept once it
+    is completed: a completed evaluation is never changed."""
+
+    DRAFT = "utkast", _("Draft")
+    DONE = "klar", _("Completed")
+
+
+class Conclusion(models.TextChoices):
+    """What the evaluation concludes for the channel (the strategy: keep, change or close)."""
+
+    CONTINUE = "fortsatt", _("Continue as planned")
+    REVISE = "revidera", _("Revise the plan")
+    CLOSE = "avveckla", _("Start closing the channel")
+
+
+# A written answer of an evaluation: a paragraph or a few, as the plan's answers.
+EVALUATION_TEXT_MAX_LENGTH = 3000
+# A completed evaluation counts for the SMILEY cycle, and postpones the next duty, this long.
+EVALUATION_VALID_DAYS = 365
+# The owner is reminded when the duty opens; the chef is told this many days later.
+EVALUATION_ESCALATION_DAYS = 30

@@ -28,3 +28,21 @@ def can_record_measurements(user: User, channel) -> bool:
 def can_decide_import(user: User, batch) -> bool:
     """Save or cancel an import: whoever uploaded it, or whoever may measure its channel."""
     return user.is_authenticated and (user.pk == batch.uploaded_by_id or can_record_measurements(user, batch.channel))
+
+
+# An evaluation is written while the channel is in use: a channel being closed is past it.
+EVALUATED_STATUSES = frozenset({ChannelStatus.AKTIV, ChannelStatus.PAUSAD})
+NOT_ALLOWED_TO_EVALUATE = _(
+    "Only the channel's people, its unit's manager and the communications officer can evaluate the channel, "
+    "while it is active or paused."
+)
+
+
+def can_evaluate(user: User, channel) -> bool:
+    """Start or write an evaluation of the channel: whoever may measure it, while it is in use."""
+    return channel.status in EVALUATED_STATUSES and can_record_measurements(user, channel)
+
+
+def can_edit_evaluation(user: User, evaluation) -> bool:
+    """Save or complete an evaluation: a draft, by whoever may evaluate its channel."""
+    return evaluation.is_draft and can_evaluate(user, evaluation.channel)

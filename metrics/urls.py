@@ -1,4 +1,4 @@
-"""The measuring pages, under the channel register's /kanalregister/ prefix."""
+"""The measuring and evaluation pages, under the channel register's /kanalregister/ prefix."""
 
 from django.urls import path
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("matning/import/<int:pk>/status/", views.import_status, name="import_status"),
     path("matning/import/<int:pk>/spara/", views.import_confirm, name="import_confirm"),
     path("matning/import/<int:pk>/avbryt/", views.import_cancel, name="import_cancel"),
+    path("<int:pk>/utvardering/ny/", views.evaluation_start, name="evaluation_start"),
+    path("utvardering/<int:pk>/", views.evaluation, name="evaluation"),
+    path("utvardering/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
 ]

@@ -322,3 +322,24 @@ def import_cancel(request, pk):
         return refused_response(request, batch, str(exc))
     messages.success(request, _("The import was cancelled. Nothing was saved."))
     return redirect("metrics:import_detail", batch.pk)
+
+
+# --- Evaluations ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evaluation_start(request, pk):
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def evaluation(request, pk):
+    raise Http404
+
+
+@login_required
+@require_safe
+def evaluation_pdf(request, pk):
+    raise Http404
