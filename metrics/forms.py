@@ -6,10 +6,12 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CATALOGUE, MEASURED_CHOICES, MetricKind, Period
-from .models import DECIMAL_PLACES, MAX_DIGITS
+from .domain.evaluations import goal_key
+from .enums import CATALOGUE, EVALUATION_TEXT_MAX_LENGTH, MEASURED_CHOICES, Conclusion, MetricKind, Period
+from .models import DECIMAL_PLACES, MAX_DIGITS, EvaluationGoal
 
 DATE_WIDGET = {"type": "date"}
 SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")
@@ -95,3 +97,52 @@ class RevisionForm(forms.Form):
     """The preview's confirm button carries the import's revision, so that a stale page is told."""
 
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class EvaluationForm(forms.Form):
+    """An evaluation's draft as the owner writes it: per goal the three questions (fields named
+    as domain.evaluations.goal_key names them), the overall conclusion and what it concludes.
+    The rules of completion are the domain's (completion_errors): the form only limits lengths.
+    `action` is the button pressed: save the draft, or complete the evaluation."""
+
+    SAVE, COMPLETE = "spara", "slutfor"
+
+    summary = forms.CharField(
+        label=_("Overall conclusion"),
+        required=False,
+        max_length=EVALUATION_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What did the channel achieve this year, and is it worth its working hours?"),
+    )
+    conclusion = forms.ChoiceField(
+        label=_("What does the evaluation conclude?"),
+        choices=Conclusion.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[(SAVE, SAVE), (COMPLETE, COMPLETE)], initial=SAVE, widget=forms.HiddenInput)
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_fields = []
+        for number, goal in enumerate(goals, start=1):
+            names = []
+            for field in EvaluationGoal.REFLECTION_FIELDS:
+                name = goal_key(goal, field)
+                question = EvaluationGoal._meta.get_field(field).verbose_name
+                self.fields[name] = forms.CharField(
+                    # The error summary names the goal; beside the field, its heading does.
+                    label=format_lazy(_("Goal {number}: {question}"), number=number, question=question),
+                    required=False,
+                    max_length=EVALUATION_TEXT_MAX_LENGTH,
+                    initial=getattr(goal, field),
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+                self.fields[name].question = question
+                names.append(name)
+            self.goal_fields.append((goal, [self[name] for name in names]))
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {name: value for name, value in self.cleaned_data.items() if name.startswith("goal-")}

@@ -163,16 +163,25 @@ def write_pdf(
     """`render_plan_pdf` with the fetcher given (the tests read its record). `tables=False`
     renders the goals and decisions as plain paragraphs: the benchmark's floor, nothing else."""
     with translation.override("sv"):
-        html = render_to_string(
-            "plans/pdf/plan.html", context(snapshot, fingerprint=fingerprint, draft=draft, tables=tables)
-        )
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-        return document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_tags=True,
+        return render_document(
+            "plans/pdf/plan.html",
+            context(snapshot, fingerprint=fingerprint, draft=draft, tables=tables),
             # The permanent part of the file identifier is the content's fingerprint.
-            pdf_identifier=fingerprint.encode("ascii"),
+            identifier=fingerprint,
+            fetcher=fetcher,
         )
+
+
+def render_document(template: str, values: dict, *, identifier: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """A document of the application as PDF/A-2u bytes, by the rules of the signed plan: in
+    Swedish, through the `StaticOnlyFetcher` (nothing outside the application's static files is
+    fetched), tagged, every font embedded. `template` escapes the user's text as every template
+    does; `identifier` (ASCII) is the permanent part of the file identifier. The evaluation report
+    (metrics) is rendered through here too."""
+    with translation.override("sv"):
+        html = render_to_string(template, values)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=identifier.encode("ascii"))
 
 
 def context(snapshot: dict, *, fingerprint: str, draft: bool, tables: bool) -> dict:
@@ -182,7 +191,7 @@ def context(snapshot: dict, *, fingerprint: str, draft: bool, tables: bool) -> d
         template_groups.append({"kind": "goals"})
     signature = snapshot.get("signature") or {}
     director = snapshot.get("director_decision")
-    page_before, page_between, page_after = _split_page_label()
+    page_before, page_between, page_after = page_label_parts()
     return {
         "title": snapshot.get("title", ""),
         "plan": snapshot.get("plan", {}),
@@ -222,7 +231,7 @@ def _groups(fields: list[dict]) -> list[dict]:
     return groups
 
 
-def _split_page_label() -> tuple[str, str, str]:
+def page_label_parts() -> tuple[str, str, str]:
     """The active language's "Page X of Y", cut around the two numbers, which only CSS
     counters in the page margin can fill in."""
     label = _("Page %(page)s of %(pages)s")

@@ -21,3 +21,10 @@ def measuring_day(time_machine):
 def swedish():
     with translation.override("sv"):
         yield
+
+
+@pytest.fixture
+def english():
+    """Texts compared in English, the msgids, whatever the catalogue says."""
+    with translation.override("en"):
+        yield

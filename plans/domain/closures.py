@@ -59,7 +59,9 @@ def transition(
     )
 
 
-def create_closure_request(channel_id: int, *, actor: User, analysis: dict) -> ClosureRequest:
+def create_closure_request(channel_id: int, *, actor: User, analysis: dict, reason: str = "") -> ClosureRequest:
+    """A closure request of the channel as a draft, with the analysis given (it may be partly
+    blank: it is completed before submission). `reason` is its first history entry's reason."""
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_request_closure(actor, channel):
         raise NotAllowed(_("Only the channel's owner, its manager or the communications officer can ask to close it."))
@@ -73,6 +75,7 @@ def create_closure_request(channel_id: int, *, actor: User, analysis: dict) -> C
     )
     _refuse_overlong(closure)
     closure._history_user = actor
+    closure._change_reason = reason or None
     try:
         with transaction.atomic():
             closure.save()

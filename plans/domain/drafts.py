@@ -239,10 +239,11 @@ def _choose_channel(plan: Plan, content: dict, actor: User) -> int | None:
     return None
 
 
-def revise(plan_id: int, *, actor: User) -> Plan:
+def revise(plan_id: int, *, actor: User, reason: str = "") -> Plan:
     """Start version n+1 of an approved plan as a draft with the content copied.
 
-    The approved version stays in force (and read-only) until the new one is approved.
+    The approved version stays in force (and read-only) until the new one is approved. `reason`,
+    if given, is the draft's first history entry's reason (an evaluation that started it).
     """
     with transaction.atomic():
         current = Plan.objects.select_related("unit").get(pk=plan_id)
@@ -268,6 +269,7 @@ def revise(plan_id: int, *, actor: User) -> Plan:
             **{field: getattr(current, field) for field in CONTENT_FIELDS},
         )
         draft._history_user = actor
+        draft._change_reason = reason or None
         try:
             with transaction.atomic():
                 draft.save()

@@ -24,17 +24,17 @@ from channel_register.enums import FrequencyPeriod
 from channel_register.views.common import get_visible_channel
 from kob_social.errors import Conflict, NotAllowed, errors_to_form
 from plans.domain.archive import goal_number
-from plans.enums import Metric
 
-from . import queries, rules
-from .charts import goal_chart, rhythm_chart
-from .csv_import import FORMAT_LABELS
-from .domain.imports import cancel_import, confirm_import, corrections, imported_before, start_import
-from .domain.measurements import period_start, record_measurement
-from .enums import CATALOGUE
-from .forms import ImportForm, MeasurementForm, RevisionForm
-from .models import ImportStatus, Measurement, MeasurementImport
-from .progress import Status, format_number, goal_progress
+from .. import queries, rules
+from ..charts import goal_chart, rhythm_chart
+from ..csv_import import FORMAT_LABELS
+from ..domain.goals import goal_series, progress_of
+from ..domain.imports import cancel_import, confirm_import, corrections, imported_before, start_import
+from ..domain.measurements import period_start, record_measurement
+from ..enums import CATALOGUE
+from ..forms import ImportForm, MeasurementForm, RevisionForm
+from ..models import ImportStatus, Measurement, MeasurementImport
+from ..progress import Status, format_number
 
 # A month holds 52.14 / 12 weeks on average: a monthly rhythm as a weekly requirement.
 WEEKS_PER_MONTH = Decimal("4.345")
@@ -68,12 +68,10 @@ def required_per_week(plan) -> Decimal | None:
     return Decimal(plan.update_count)
 
 
-def goal_entry(goal, points, today: datetime.date) -> dict:
+def goal_entry(goal, series, today: datetime.date) -> dict:
     """One goal as the page shows it: its numbers, its status in words and colour, its chart."""
     spec = CATALOGUE.get(goal.metric)
-    progress = goal_progress(
-        spec=spec, baseline=goal.baseline, target=goal.target, deadline=goal.deadline, points=points, today=today
-    )
+    progress = progress_of(goal, series, today=today)
     title = goal.description or (spec.label if spec else _("Goal"))
     chart = None
     if spec is not None:
@@ -112,10 +110,7 @@ def measuring_context(request, channel, *, form=None, conflict=None) -> dict:
     today = timezone.localdate()
     plan = queries.plan_in_force(channel)
     goals = queries.goals_of(plan)
-    metrics = {goal.metric for goal in goals if goal.metric in CATALOGUE}
-    series = queries.series_by_metric(channel, metrics - {Metric.POSTS}, today=today)
-    if Metric.POSTS in metrics:
-        series[Metric.POSTS] = queries.updates_per_day(channel, queries.series_start(today), today)
+    series = goal_series(channel, goals, today=today)
     weeks = queries.posts_per_week(channel, queries.last_weeks(today))
     can_record = rules.can_record_measurements(request.user, channel)
     if can_record and form is None:
@@ -123,7 +118,7 @@ def measuring_context(request, channel, *, form=None, conflict=None) -> dict:
     return {
         "channel": channel,
         "plan": plan,
-        "goals": [goal_entry(goal, series.get(goal.metric, []), today) for goal in goals],
+        "goals": [goal_entry(goal, series, today) for goal in goals],
         "rhythm_chart": rhythm_chart(
             title=_("Posts per week"), weeks=weeks, required_per_week=required_per_week(plan), id_prefix="rhythm"
         ),
@@ -322,24 +317,3 @@ def import_cancel(request, pk):
         return refused_response(request, batch, str(exc))
     messages.success(request, _("The import was cancelled. Nothing was saved."))
     return redirect("metrics:import_detail", batch.pk)
-
-
-# --- Evaluations ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def evaluation_start(request, pk):
-    raise Http404
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def evaluation(request, pk):
-    raise Http404
-
-
-@login_required
-@require_safe
-def evaluation_pdf(request, pk):
-    raise Http404

@@ -1,0 +1,1 @@
+"""The pages of the metrics app: measuring (and importing) and evaluating a channel."""
