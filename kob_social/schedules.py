@@ -59,6 +59,16 @@ SCHEDULES: list[Schedule] = [
         function="channel_register.domain.duties.run_screenshot_duties",
     ),
     Schedule(
+        name="Utvärderingsplikt (årlig)",
+        task="metrics.tasks.evaluation_duties",
+        minute="30",
+        hour="6",
+        description="Daily: opens the yearly evaluation duty of every active channel a year after its last "
+        "completed evaluation (or its go-live), reminds the owner, and tells the manager after 30 days.",
+        job="evaluation_duties",
+        function="metrics.domain.duties.run_evaluation_duties",
+    ),
+    Schedule(
         name="Läs kanalernas flöden",
         task="channel_register.tasks.read_feeds",
         minute="20",

@@ -18,7 +18,7 @@ from channel_register.models import Channel, ChannelUpdate
 from plans.enums import PlanStatus
 from plans.models import Plan
 
-from .models import Measurement, MeasurementImport
+from .models import Evaluation, Measurement, MeasurementImport
 
 # A goal's series reaches back this many years: a plan runs for a few years, and the page must
 # not read a decade of daily values.
@@ -35,6 +35,17 @@ def plan_in_force(channel: Channel) -> Plan | None:
         Plan.objects.filter(channel=channel, status=PlanStatus.GODKAND)
         .order_by("-version_number", "-pk")
         .only("pk", "channel_id", "status", "version_number", "update_count", "update_period", "diarienummer")
+        .first()
+    )
+
+
+def latest_evaluation(channel: Channel) -> Evaluation | None:
+    """The channel's newest evaluation (its draft, if it has one, else the latest completed), or
+    None. One query."""
+    return (
+        Evaluation.objects.filter(channel=channel)
+        .order_by("-created_at", "-pk")
+        .only("pk", "channel_id", "status", "completed_at", "created_at")
         .first()
     )
 

@@ -16,8 +16,10 @@ from playwright.sync_api import expect
 
 from kob_social.testing.browser import DESKTOP, PHONE, assert_accessible
 from metrics.domain import imports
-from metrics.models import ImportStatus, MeasurementImport
-from plans.enums import Metric
+from metrics.domain.measurements import record_measurement
+from metrics.models import Evaluation, ImportStatus, MeasurementImport
+from plans.enums import Metric, PlanStatus
+from plans.models import Plan
 from plans.tests.test_browser_flows import sign_in, url
 
 from .factories import measured_channel
@@ -84,4 +86,62 @@ def test_the_owner_imports_followers_and_sees_them_on_the_measuring_page(live_se
     chart_rows = page.locator("article.goal-progress figure.chart table tbody tr")
     expect(chart_rows).to_have_count(2)
     expect(measurements.locator("tbody tr")).to_have_count(2)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_owner_evaluates_the_channel_and_chooses_to_revise_the_plan(live_server, page, org, size):
+    today = timezone.localdate()
+    goal = {
+        "description": "Fler följare bland unga vuxna",
+        "metric": Metric.FOLLOWERS,
+        "baseline": Decimal("1000"),
+        "target": Decimal("2000"),
+        "deadline": today + datetime.timedelta(days=365),
+    }
+    channel = measured_channel(org, since=today - datetime.timedelta(days=60), goals=[goal])
+    for days_ago, value in [(40, 1200), (10, 1400)]:
+        record_measurement(
+            channel.pk,
+            actor=org.medarbetare,
+            metric=Metric.FOLLOWERS,
+            on=today - datetime.timedelta(days=days_ago),
+            value=Decimal(value),
+        )
+    page.set_viewport_size(size)
+
+    # The measuring page offers the evaluation.
+    sign_in(page, live_server, "medarbetare")
+    page.goto(url(live_server, "metrics:channel", channel.pk))
+    page.locator(f"form[action='{reverse('metrics:evaluation_start', args=[channel.pk])}'] button").click()
+
+    # The form, with the goal's result and chart.
+    evaluation = Evaluation.objects.get()
+    expect(page).to_have_url(url(live_server, "metrics:evaluation", evaluation.pk))
+    expect(page.locator("figure.chart table tbody tr")).to_have_count(2)
+    assert_accessible(page)
+
+    # Completing with nothing written: every missing part is named, nothing happens.
+    page.locator("button[name=action][value=slutfor]").click()
+    expect(page.locator(".error-summary li")).to_have_count(3)
+    assert_accessible(page)
+
+    goal_row = evaluation.goals.get()
+    page.locator(f"textarea[name='goal-{goal_row.pk}-went_well']").fill("Fler följare varje månad.")
+    page.locator(f"textarea[name='goal-{goal_row.pk}-went_badly']").fill("Få delningar: inläggen är för långa.")
+    page.locator(f"textarea[name='goal-{goal_row.pk}-change']").fill("Kortare inlägg och mer film.")
+    page.locator("#id_summary").fill("Kanalen växer men når för få; planen behöver nya mål för film.")
+    page.locator("input[name=conclusion][value=revidera]").check()
+    page.locator("button[name=action][value=slutfor]").click()
+
+    # The new draft version of the plan, ready to be revised.
+    draft = Plan.objects.get(status=PlanStatus.UTKAST)
+    expect(page).to_have_url(url(live_server, "plans:edit", draft.pk))
+    assert draft.version_number == 2
+    assert Evaluation.objects.get().revised_plan == draft
+    assert_accessible(page)
+
+    # The evaluation is kept, and links the new version.
+    page.goto(url(live_server, "metrics:evaluation", evaluation.pk))
+    expect(page.locator(f"a[href='{reverse('plans:detail', args=[draft.pk])}']")).to_be_visible()
     assert_accessible(page)

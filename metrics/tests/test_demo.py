@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from metrics.enums import CATALOGUE
-from metrics.models import Measurement
+from metrics.enums import CATALOGUE, Conclusion, EvaluationStatus
+from metrics.models import Evaluation, Measurement
 from metrics.progress import Status, goal_progress
 from plans.enums import PlanStatus
 from plans.models import Plan
@@ -37,3 +37,13 @@ def test_seed_demo_measures_two_channels_for_a_year_with_goals_on_and_off_track(
             statuses[(name, goal.metric)] = progress.status
     assert sorted(statuses.values()) == sorted([Status.ON_TRACK, Status.OFF_TRACK] * 2)
     assert Measurement.objects.count() == 2 * (53 + 12)
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.channel.name, evaluation.status, evaluation.conclusion) == (
+        "Länsbiblioteket Uppsala",
+        EvaluationStatus.DONE,
+        Conclusion.CONTINUE,
+    )
+    assert sorted(evaluation.goals.values_list("metric", "result_status")) == sorted(
+        [(goal_metric, status) for (name, goal_metric), status in statuses.items() if name == "Länsbiblioteket Uppsala"]
+    )
+    assert all(goal.went_well and goal.went_badly and goal.change for goal in evaluation.goals.all())

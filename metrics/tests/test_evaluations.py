@@ -48,14 +48,14 @@ VISITS = {
 @pytest.fixture
 def channel(org):
     channel = measured_channel(org, since=SINCE, goals=[FOLLOWERS, VISITS])
-    record_measurement(channel.pk, actor=org.medarbetare, metric="foljare", on=datetime.date(2027, 3, 1), value=Decimal("1500"))
+    record_measurement(
+        channel.pk, actor=org.medarbetare, metric="foljare", on=datetime.date(2027, 3, 1), value=Decimal("1500")
+    )
     return channel
 
 
 def answers_for(evaluation, **per_field) -> dict[str, str]:
-    return {
-        goal_key(goal, field): text for goal in evaluation.goals.all() for field, text in per_field.items()
-    }
+    return {goal_key(goal, field): text for goal in evaluation.goals.all() for field, text in per_field.items()}
 
 
 def written(evaluation, org, **extra) -> dict:
@@ -109,9 +109,10 @@ def test_save_keeps_the_answers_and_the_summary(org, channel):
 
     assert saved.revision == evaluation.revision + 1
     assert Evaluation.objects.get().summary == "Half written."
-    assert list(EvaluationGoal.objects.values_list("went_well", "went_badly", "change")) == [
-        ("Steady growth.", "Few shares.", "Film more.")
-    ] * 2
+    assert (
+        list(EvaluationGoal.objects.values_list("went_well", "went_badly", "change"))
+        == [("Steady growth.", "Few shares.", "Film more.")] * 2
+    )
 
 
 def test_save_with_a_stale_revision_is_a_conflict_and_changes_nothing(org, channel):
@@ -154,7 +155,9 @@ def test_complete_needs_the_summary_the_conclusion_and_an_answer_per_goal(org, c
 def test_complete_to_continue_keeps_the_evaluation_with_the_results_of_the_day(org, channel, time_machine):
     evaluation = start_evaluation(channel.pk, actor=org.medarbetare)
     time_machine.move_to(datetime.datetime(2027, 4, 2, 12, tzinfo=datetime.UTC), tick=False)
-    record_measurement(channel.pk, actor=org.medarbetare, metric="foljare", on=datetime.date(2027, 4, 1), value=Decimal("1700"))
+    record_measurement(
+        channel.pk, actor=org.medarbetare, metric="foljare", on=datetime.date(2027, 4, 1), value=Decimal("1700")
+    )
 
     done = complete_evaluation(evaluation.pk, **written(evaluation, org, conclusion=Conclusion.CONTINUE))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from channel_register.domain.updates import log_update
 from metrics.domain import imports
+from metrics.domain.evaluations import start_evaluation
 from metrics.domain.measurements import record_measurement
 from metrics.models import MeasurementImport
 from plans.enums import Metric
@@ -29,10 +30,11 @@ METRICS = [Metric.FOLLOWERS, Metric.VISITS, Metric.COMMENTS]
 # The frame, the channel (the unit's chef chain, owner and screenshot responsible joined), the
 # user's readable units (can_view_channel), the plan in force, its goals, the series of all the
 # goals' metrics (one query), the updates per day of the last 12 weeks, the latest values (who
-# recorded them joined), the recent imports (who uploaded them joined) and the unread badge.
+# recorded them joined), the recent imports (who uploaded them joined), the latest evaluation
+# and the unread badge.
 # The owner may record without a query: the unit's chef chain came with the channel and the
 # owner is a column of it.
-CHANNEL_PAGE_QUERIES = 15
+CHANNEL_PAGE_QUERIES = 16
 # The frame, the import (who uploaded it joined), the channel and the readable units (as on the
 # measuring page), the values the file would correct (domain.imports.corrections: one query,
 # the import's rows against the stored values), an earlier import of the same file, and the
@@ -103,3 +105,22 @@ def test_import_preview_query_count_same_for_one_and_three_corrections(client, o
     assert response.status_code == 200
     assert len(response.context["corrections"]) == n
     assert MeasurementImport.objects.get().changed == n
+
+
+# The frame, the evaluation (its author, the completer, the plan and its links joined), the
+# channel and the readable units, the evaluation's goals, the series of all their metrics and
+# the unread badge.
+EVALUATION_PAGE_QUERIES = 12
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_evaluation_page_query_count_same_for_one_and_three_goals(client, org, django_assert_num_queries, n):
+    channel = channel_with(org, n)
+    evaluation = start_evaluation(channel.pk, actor=org.medarbetare)
+    client.force_login(org.medarbetare)
+
+    with django_assert_num_queries(EVALUATION_PAGE_QUERIES):
+        response = client.get(reverse("metrics:evaluation", args=[evaluation.pk]))
+
+    assert response.status_code == 200
+    assert [len(entry["progress"].points) for entry in response.context["goals"]] == [n] * n

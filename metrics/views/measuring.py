@@ -125,6 +125,8 @@ def measuring_context(request, channel, *, form=None, conflict=None) -> dict:
         "measurements": queries.latest_measurements(channel),
         "imports": queries.recent_imports(channel),
         "can_record": can_record,
+        "latest_evaluation": queries.latest_evaluation(channel),
+        "can_evaluate": rules.can_evaluate(request.user, channel),
         "form": form if can_record else None,
         "conflict": conflict,
         "today": today,

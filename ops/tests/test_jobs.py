@@ -36,6 +36,7 @@ def test_every_job_function_takes_the_day_or_nothing():
 
     assert odd == []
     assert sorted(JOBS) == [
+        "evaluation_duties",
         "expiring_trainings",
         "overdue_inventories",
         "purge_sessions",
