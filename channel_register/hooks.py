@@ -9,6 +9,10 @@ the import arrow keeps pointing one way: `plans` → `channel_register`.
 
 Without a link (the register on its own, in a test that wants it so) a channel has no plan:
 it cannot be activated, no rhythm is checked and its page shows no plans.
+
+The apps above the plans (`metrics`) reach the channel's page the same way: a link to their own
+pages (`add_page_links`) or a section of the page itself (`add_page_sections`), registered in
+their AppConfig.ready.
 """
 
 from collections.abc import Callable
@@ -72,3 +76,35 @@ def add_page_links(links: PageLinks) -> None:
 def page_links(request, channel) -> list[tuple[str, str]]:
     """Every registered app's links for the channel's page, in the order the apps registered."""
     return [link for links in _page_links for link in links(request, channel)]
+
+
+# --- Sections of the channel's page from the apps above -------------------------------------------
+
+# (request, channel) -> {"page_sections": {name: template}, **the variables those templates read}:
+# a section of the channel's page from an app above the register (where the channel stands in
+# the SMILEY cycle, from `metrics`). The page includes each template where it names the section;
+# a name the page does not know is not shown. Each callable says in its docstring how many
+# queries it costs: the page's count must not grow with the channel's history.
+PageSections = Callable[[object, object], dict]
+
+_page_sections: list[PageSections] = []
+
+
+def add_page_sections(sections: PageSections) -> None:
+    """Called once by an app above the register at start-up (its AppConfig.ready); adding the
+    same callable again changes nothing."""
+    if sections not in _page_sections:
+        _page_sections.append(sections)
+
+
+def page_sections(request, channel) -> dict:
+    """Every registered app's sections for the channel's page, merged into one context: the
+    variables side by side (a later app's name wins, so apps keep their names distinct), and
+    the "page_sections" of all of them in one dict (always present, empty without any)."""
+    context: dict = {}
+    templates: dict[str, str] = {}
+    for sections in _page_sections:
+        given = dict(sections(request, channel))
+        templates.update(given.pop("page_sections", {}))
+        context.update(given)
+    return {**context, "page_sections": templates}

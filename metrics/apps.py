@@ -10,10 +10,14 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Measurement and evaluation")
 
     def ready(self):
-        # circular: the register's hooks are read once the app registry is ready.
+        # circular: the register's hooks, and the cycle's models, are read once the app registry is ready.
         from channel_register import hooks
 
+        from .domain.cycle import channel_page_section
+
         hooks.add_page_links(measuring_page_link)
+        # Where the channel stands in the SMILEY cycle, with its latest evaluations.
+        hooks.add_page_sections(channel_page_section)
 
 
 def measuring_page_link(request, channel) -> list[tuple[str, str]]:

@@ -17,10 +17,12 @@ from accounts.tests.factories import AbsenceFactory, make_user
 from channel_register.domain.channels import appoint, assign_roster, log_removal, propose_agreement, record_screenshot
 from channel_register.domain.updates import log_update
 from channel_register.enums import ChannelStatus, RemovalCategory
+from metrics.enums import Conclusion, EvaluationStatus, Source
+from metrics.models import Evaluation, Measurement
 from plans.domain import closures
 from plans.domain.drafts import revise
 from plans.domain.transitions import transition
-from plans.enums import Action
+from plans.enums import Action, Metric
 from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
@@ -45,8 +47,11 @@ LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
 # (monitors joined) and the absences that make gaps, the last inventory, the removal log
 # (registrars joined), the last rhythm checks, the latest updates (who logged them joined), the
 # screenshot duties (their fulfilment a subquery), and the unread badge. The feed's state is
-# joined to the channel.
-DETAIL_QUERIES = {"medarbetare": 23, "chef": 23}
+# joined to the channel. Where the channel stands in the SMILEY cycle (metrics.domain.cycle):
+# the channel's plan (whether it has a goal a subquery), the channel with a subquery per other
+# step (agreement, approval, measurements, evaluations), and the latest evaluations (authors
+# joined); who may evaluate costs nothing more for the owner or the unit's chef.
+DETAIL_QUERIES = {"medarbetare": 26, "chef": 26}
 # The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
 # the page of updates (who logged them joined), and the unread badge. Who may delete which row
 # costs nothing more: the unit's chef chain came with the channel, and is asked once.
@@ -84,8 +89,8 @@ def channel_with_history(org, n: int):
     """An active channel with `n` of everything its page lists: plan versions, other people,
     agreements, assigned roster weeks (one with an absence of its monitor), screenshot
     records of `n` files each, removal entries, closure requests (`n - 1` withdrawn,
-    one drafted), updates logged by hand, checked weeks and screenshot duties; and a feed
-    whose last read failed."""
+    one drafted), updates logged by hand, checked weeks, screenshot duties, measurements and
+    completed evaluations; and a feed whose last read failed."""
     channel = active_channel(org)
     plan = channel.plans.get()
     for _ in range(n - 1):
@@ -122,6 +127,24 @@ def channel_with_history(org, n: int):
         if i < n - 1:
             closures.transition(closure.pk, Action.WITHDRAW, actor=org.medarbetare)
         log_update(channel, org.medarbetare, published_on=today - timedelta(days=i), note=f"Inlägg {i}")
+        Measurement.objects.create(
+            channel=channel,
+            metric=Metric.FOLLOWERS,
+            on=today - timedelta(days=i),
+            value=Decimal(100 + i),
+            source=Source.MANUAL,
+            recorded_by=org.medarbetare,
+            recorded_at=timezone.now(),
+        )
+        Evaluation.objects.create(
+            channel=channel,
+            plan=plan,
+            author=org.medarbetare,
+            status=EvaluationStatus.DONE,
+            conclusion=Conclusion.CONTINUE,
+            completed_at=timezone.now() - timedelta(days=i),
+            completed_by=org.medarbetare,
+        )
     for year, half in past_halves(today, n):
         screenshot_duty(channel, year, half)
     past_weekly_checks(channel, n, today)
@@ -167,8 +190,9 @@ def test_channel_page_query_count_same_for_one_and_three_of_everything(
     assert [len(screenshot.files.all()) for screenshot in context["screenshots"]] == [n] * n
     # (Besides the weeks the channel went live with, by its factory's own monitor.)
     assert sum(row["week"].primary in context["others"] for row in context["roster"]) == n
-    upkeep = [context["rhythm_cells"], context["latest_updates"], context["duties"]]
-    assert [len(items) for items in upkeep] == [n, n, n]
+    upkeep = [context["rhythm_cells"], context["latest_updates"], context["duties"], context["evaluations"]]
+    assert [len(items) for items in upkeep] == [n, n, n, n]
+    assert [step.done for step in context["cycle"].steps] == [True] * 8
     assert context["feed"].error == "HTTP 404"
 
 

@@ -11,6 +11,7 @@ from channel_register import hooks
 from channel_register.domain.channels import activation_blockers
 from channel_register.domain.rhythm import run_weekly_check
 from channel_register.models import RhythmCheck
+from metrics.domain.cycle import channel_page_section
 from plans.channel_link import LINK
 
 from .channel_factories import active_channel, planned_channel_ready
@@ -78,3 +79,70 @@ def test_with_the_plans_the_channel_page_shows_both_sections(client, org):
     response = client.get(reverse("channel_register:detail", args=[channel.pk]))
 
     assert (b'id="plans-heading"' in response.content, b'id="closures-heading"' in response.content) == (True, True)
+
+
+# --- Sections of the channel's page from the apps above --------------------------------------------
+
+
+@pytest.fixture
+def no_sections(monkeypatch):
+    """No app above has registered a section, for one test (the registrations come back after)."""
+    monkeypatch.setattr(hooks, "_page_sections", [])
+
+
+def note_section(request, channel) -> dict:
+    return {"note": f"about {channel}", "page_sections": {"note": "note.html"}}
+
+
+def other_section(request, channel) -> dict:
+    return {"other": 1, "page_sections": {"other": "other.html"}}
+
+
+def test_metrics_register_the_cycle_section_when_django_starts():
+    assert hooks._page_sections == [channel_page_section]
+
+
+def test_adding_the_same_page_sections_twice_changes_nothing(no_sections):
+    hooks.add_page_sections(note_section)
+    hooks.add_page_sections(note_section)
+
+    assert hooks._page_sections == [note_section]
+
+
+def test_page_sections_of_every_app_merge_into_one_context(no_sections):
+    hooks.add_page_sections(note_section)
+    hooks.add_page_sections(other_section)
+
+    context = hooks.page_sections(None, "kanalen")
+
+    assert context == {
+        "note": "about kanalen",
+        "other": 1,
+        "page_sections": {"note": "note.html", "other": "other.html"},
+    }
+
+
+def test_without_sections_page_sections_is_empty(no_sections):
+    assert hooks.page_sections(None, "kanalen") == {"page_sections": {}}
+
+
+def test_the_channel_page_merges_the_cycle_section_with_the_plans_sections(client, org):
+    channel = planned_channel_ready(org)
+    client.force_login(org.chef)
+
+    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+
+    assert sorted(response.context["page_sections"]) == ["closures", "cycle", "plans"]
+    assert response.content.count(b'id="cycle-heading"') == 1
+
+
+def test_without_the_sections_the_channel_page_shows_no_cycle(client, org, no_sections):
+    channel = planned_channel_ready(org)
+    client.force_login(org.chef)
+
+    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+
+    assert (sorted(response.context["page_sections"]), b"cycle-heading" in response.content) == (
+        ["closures", "plans"],
+        False,
+    )

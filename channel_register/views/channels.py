@@ -185,14 +185,17 @@ def channel_detail(request, pk):
 
 def detail_context(request, channel: Channel) -> dict:
     """Everything on the channel's page (its plans and closure requests come from the plans
-    app, through the hooks), in a number of queries that does not grow with the number of
-    plans, agreements, roster weeks, screenshots, removals, closure requests, updates, rhythm
-    checks or screenshot duties."""
+    app, and the sections of the apps above from them, through the hooks), in a number of
+    queries that does not grow with the number of plans, agreements, roster weeks, screenshots,
+    removals, closure requests, updates, rhythm checks, screenshot duties, measurements or
+    evaluations."""
     user = request.user
     today = timezone.localdate()
     can_manage = rules.can_manage_channel(user, channel)
 
     from_plans = hooks.plans().channel_page(request, channel)
+    # Sections of the apps above (where the channel stands in the SMILEY cycle, from metrics).
+    from_above = hooks.page_sections(request, channel)
 
     agreements = list(channel.agreements.select_related("owner", "chef"))
     for agreement in agreements:
@@ -243,6 +246,9 @@ def detail_context(request, channel: Channel) -> dict:
         "page_links": hooks.page_links(request, channel),
         **upkeep_context(user, channel, today),
         **from_plans,
+        **from_above,
+        # Both give sections: the page includes each by its name.
+        "page_sections": {**from_plans.get("page_sections", {}), **from_above["page_sections"]},
     }
 
 
