@@ -172,8 +172,8 @@ def _notices(open_duties: list, overdue: list, year: int, chefs: dict) -> list[N
                         key=f"evaluation_due:{channel.pk}:{year}:{recipient.pk}",
                         subject=_("Time to evaluate %(channel)s") % facts,
                         body=_(
-                            "The yearly evaluation of %(channel)s against the goals of its plan is due. Write it "
-                            "from the channel's page (Measurements and goals → Evaluate); if it is not completed "
+                            "The yearly evaluation of %(channel)s against the goals of its plan is due. Start it "
+                            "with the button Evaluate the channel on the channel's page; if it is not completed "
                             "by %(escalates_on)s, the manager is told."
                         )
                         % facts,

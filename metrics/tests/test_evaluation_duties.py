@@ -142,8 +142,8 @@ def test_evaluation_duties_reminder_text(org):
 
     assert Notification.objects.filter(kind="evaluation_due").values_list("subject", "body", "url").get() == (
         f"Time to evaluate {channel}",
-        f"The yearly evaluation of {channel} against the goals of its plan is due. Write it from the channel's "
-        "page (Measurements and goals → Evaluate); if it is not completed by 2027-04-09, the manager is told.",
+        f"The yearly evaluation of {channel} against the goals of its plan is due. Start it with the button "
+        "Evaluate the channel on the channel's page; if it is not completed by 2027-04-09, the manager is told.",
         channel.get_absolute_url(),
     )
 
