@@ -145,3 +145,10 @@ def test_the_owner_evaluates_the_channel_and_chooses_to_revise_the_plan(live_ser
     page.goto(url(live_server, "metrics:evaluation", evaluation.pk))
     expect(page.locator(f"a[href='{reverse('plans:detail', args=[draft.pk])}']")).to_be_visible()
     assert_accessible(page)
+
+    # The channel's page lists it where the channel stands in the SMILEY cycle: step 8 done.
+    page.goto(url(live_server, "channel_register:detail", channel.pk))
+    cycle = page.locator("section[aria-labelledby='cycle-heading']")
+    expect(cycle.locator(f"a[href='{reverse('metrics:evaluation', args=[evaluation.pk])}']")).to_have_count(1)
+    expect(cycle.locator("li.cycle-step").nth(7)).to_contain_text("Klart")
+    assert_accessible(page)

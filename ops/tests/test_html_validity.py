@@ -29,7 +29,9 @@ from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory
 from channel_register.models import Channel
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
 from metrics.domain import imports
+from metrics.domain.evaluations import complete_evaluation, goal_key, start_evaluation
 from metrics.domain.measurements import record_measurement
+from metrics.enums import Conclusion
 from notifications.models import Notification
 from plans.domain.transitions import transition
 from plans.enums import Action, Metric
@@ -98,6 +100,7 @@ def main_pages(org) -> dict[str, str]:
     channel = active_channel(org, channel_name="Länsbiblioteket på Instagram")
     closure = submitted_closure(org, channel, author=org.chef)
     measured = measurements_and_a_checked_import(channel, org.chef)
+    evaluated, evaluating = evaluations(channel, org.chef)
     TrainingRecordFactory(user=org.chef)
     AbsenceFactory(user=org.medarbetare)
     medarbetare, chef, kommunikator, direktor, admin = (
@@ -136,6 +139,8 @@ def main_pages(org) -> dict[str, str]:
         "channel-measuring": (chef, reverse("metrics:channel", args=[channel.pk])),
         "measurement-import": (chef, reverse("metrics:import_start", args=[channel.pk])),
         "measurement-import-preview": (chef, reverse("metrics:import_detail", args=[measured.pk])),
+        "evaluation-completed": (chef, reverse("metrics:evaluation", args=[evaluated.pk])),
+        "evaluation-draft": (chef, reverse("metrics:evaluation", args=[evaluating.pk])),
         "public-register": (anonymous, reverse("public_register")),
         "accessibility-statement": (anonymous, reverse("accessibility")),
         "notifications": (chef, reverse("notifications:list")),
@@ -172,8 +177,25 @@ def main_pages(org) -> dict[str, str]:
     pages["csrf-failure"] = Client(enforce_csrf_checks=True).post(reverse("login")).content.decode()
     pages["login-failed"] = anonymous.post(reverse("login"), {"username": "x", "password": "y"}).content.decode()
     pages["plan-create-errors"] = medarbetare.post(reverse("plans:create"), {}).content.decode()
+    pages["evaluation-errors"] = chef.post(
+        reverse("metrics:evaluation", args=[evaluating.pk]), {"revision": evaluating.revision, "action": "slutfor"}
+    ).content.decode()
     pages["password-change-errors"] = medarbetare.post(reverse("password_change"), {}).content.decode()
     return pages
+
+
+def evaluations(channel, actor):
+    """A completed evaluation of the channel, and the draft of its next one."""
+    first = start_evaluation(channel.pk, actor=actor)
+    complete_evaluation(
+        first.pk,
+        actor=actor,
+        expected_revision=first.revision,
+        summary="Kanalen fungerar.",
+        answers={goal_key(goal, "went_well"): "Bra." for goal in first.goals.all()},
+        conclusion=Conclusion.CONTINUE,
+    )
+    return first, start_evaluation(channel.pk, actor=actor)
 
 
 def measurements_and_a_checked_import(channel, person):
