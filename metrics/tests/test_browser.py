@@ -47,6 +47,10 @@ def test_the_owner_imports_followers_and_sees_them_on_the_measuring_page(live_se
     page.goto(url(live_server, "metrics:channel", channel.pk))
     measurements = page.locator("section[aria-labelledby='measurements-heading']")
     expect(measurements).to_contain_text("Inga mätvärden ännu.")
+    goal_facts = page.locator("article.goal-progress dl")
+    expect(goal_facts).to_contain_text(re.compile(r"1\s000 → – → 2\s000"))
+    chart_rows = page.locator("article.goal-progress figure.chart table tbody tr")
+    expect(chart_rows).to_have_count(0)
     assert_accessible(page)
 
     # The upload form, with the formats explained on the page.
@@ -81,9 +85,8 @@ def test_the_owner_imports_followers_and_sees_them_on_the_measuring_page(live_se
     # The measuring page: the latest value, and the goal's chart with its two points.
     page.locator(f"main a[href='{reverse('metrics:channel', args=[channel.pk])}']").last.click()
     expect(page).to_have_url(url(live_server, "metrics:channel", channel.pk))
-    goal_facts = page.locator("article.goal-progress dl")
+    # The goal has moved from no value to the latest, and the chart has the two points.
     expect(goal_facts).to_contain_text(re.compile(r"1\s000 → 1\s300 → 2\s000"))
-    chart_rows = page.locator("article.goal-progress figure.chart table tbody tr")
     expect(chart_rows).to_have_count(2)
     expect(measurements.locator("tbody tr")).to_have_count(2)
     assert_accessible(page)
