@@ -121,7 +121,8 @@ class EvaluationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[(SAVE, SAVE), (COMPLETE, COMPLETE)], initial=SAVE, widget=forms.HiddenInput)
+    # The button pressed; without one (a form sent by the Enter key), the draft is saved.
+    action = forms.ChoiceField(choices=[(SAVE, SAVE), (COMPLETE, COMPLETE)], required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +143,9 @@ class EvaluationForm(forms.Form):
                 self.fields[name].question = question
                 names.append(name)
             self.goal_fields.append((goal, [self[name] for name in names]))
+
+    def clean_action(self):
+        return self.cleaned_data.get("action") or self.SAVE
 
     @property
     def answers(self) -> dict[str, str]:

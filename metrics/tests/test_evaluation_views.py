@@ -327,3 +327,15 @@ def test_report_prints_the_users_markup_as_text_and_fetches_nothing_it_names(cli
     text = squash(pdftotext(response.content, "-raw"))
     assert squash('<img src="https://evil.example/x.png"> <b>fet</b>') in text
     assert "evil.example" not in caplog.text
+
+
+def test_save_without_a_button_pressed_saves_the_draft(client, org, draft):
+    client.force_login(org.medarbetare)
+    data = form_data(draft)
+    del data["action"]
+
+    response = client.post(reverse("metrics:evaluation", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    stored = Evaluation.objects.get()
+    assert (stored.status, stored.summary) == (EvaluationStatus.DRAFT, SUMMARY)
