@@ -510,3 +510,15 @@ def test_import_cancel_owner_cancels_and_a_second_cancel_is_409(client, org, cha
     assert MeasurementImport.objects.get().status == ImportStatus.CANCELLED
     assert section(page(shown), "cancelled-heading").find("h2").text() == swedish("The import was cancelled")
     assert stored() == []
+
+
+@pytest.mark.parametrize("name", ["metrics:channel", "metrics:import_start"])
+def test_measuring_pages_title_names_the_page_and_the_channel_only(client, org, channel, name):
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse(name, args=[channel.pk]))
+
+    title = page(response).find_all("title")[0].text()  # the first: the head's (charts have their own)
+    assert title.count(str(channel)) == 1
+    assert "<" not in title
+    assert len(title) < 150
