@@ -1,8 +1,10 @@
 """What the apps' scheduled tasks share (each app's tasks.py imports it; it imports no app)."""
 
 import datetime
+from collections.abc import Callable
 
 from celery import current_app
+from django.db import transaction
 from django.utils import timezone
 
 # A job's task is acknowledged only when it has finished, and given back to the broker if its
@@ -25,3 +27,24 @@ def queue(task_name: str, **kwargs) -> None:
     if task_name not in current_app.tasks:
         current_app.loader.import_default_modules()
     current_app.tasks[task_name].delay(**kwargs)
+
+
+def in_batches(rows, handle: Callable[[list], dict[str, int]], *, size: int, totals: dict[str, int]) -> dict[str, int]:
+    """Call `handle` with the rows of the queryset `rows`, in primary-key order, `size` at a
+    time, each batch in its own transaction; add the counts each call returns to `totals`, and
+    return them. A job's memory and the length of its transactions stay bounded, whatever the
+    number of rows, and a job stopped half-way has committed its finished batches (every job is
+    idempotent: the next run does the rest)."""
+    last_pk = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last_pk).order_by("pk")[:size])
+        if not batch:
+            break
+        with transaction.atomic():
+            result = handle(batch)
+        for name, value in result.items():
+            totals[name] += value
+        if len(batch) < size:
+            break
+        last_pk = batch[-1].pk
+    return totals

@@ -13,12 +13,12 @@ channel and half year and every notification has a key, so a second run changes 
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.queries import chefs_by_unit
+from kob_social.jobs import in_batches
 from notifications.domain import Notice, notify_many
 
 from ..enums import ChannelStatus
@@ -77,19 +77,7 @@ def run_screenshot_duties(*, today: datetime.date) -> dict:
     chefs = chefs_by_unit()
     totals = {"channels": 0, "created": 0, "unfulfilled": 0, "overdue": 0, "notified": 0}
     channels = _channels(year, half, period_start, period_end)
-    last_pk = 0
-    while True:
-        batch = list(channels.filter(pk__gt=last_pk)[:BATCH])
-        if not batch:
-            break
-        with transaction.atomic():
-            result = _handle_batch(batch, today, year, half, chefs)
-        for name, value in result.items():
-            totals[name] += value
-        if len(batch) < BATCH:
-            break
-        last_pk = batch[-1].pk
-    return totals
+    return in_batches(channels, lambda batch: _handle_batch(batch, today, year, half, chefs), size=BATCH, totals=totals)
 
 
 def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: int, chefs: dict) -> dict:

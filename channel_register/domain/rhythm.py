@@ -16,13 +16,13 @@ import datetime
 import math
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from accounts.queries import chefs_by_unit
+from kob_social.jobs import in_batches
 from notifications.domain import Notice, notify_many
 
 from .. import hooks
@@ -134,19 +134,9 @@ def run_weekly_check(*, today: datetime.date) -> dict:
     chefs = chefs_by_unit()
     totals = {"channels": 0, "created": 0, "missed": 0, "notified": 0}
     channels = _active_channels()
-    last_pk = 0
-    while True:
-        batch = list(channels.filter(pk__gt=last_pk)[:BATCH])
-        if not batch:
-            break
-        with transaction.atomic():
-            result = _check_batch(_with_rhythm(batch), periods, preceding, chefs)
-        for name, value in result.items():
-            totals[name] += value
-        if len(batch) < BATCH:
-            break
-        last_pk = batch[-1].pk
-    return totals
+    return in_batches(
+        channels, lambda batch: _check_batch(_with_rhythm(batch), periods, preceding, chefs), size=BATCH, totals=totals
+    )
 
 
 def _check_batch(batch: list[Channel], periods: dict, preceding: dict, chefs: dict) -> dict:

@@ -15,7 +15,6 @@ unique per channel and year and every notification has a key, so a second run ch
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.queries import chefs_by_unit
 from channel_register.enums import ChannelStatus
 from channel_register.models import Channel
+from kob_social.jobs import in_batches
 from notifications.domain import Notice, notify_many
 
 from ..enums import EVALUATION_ESCALATION_DAYS, EVALUATION_VALID_DAYS, EvaluationStatus
@@ -104,19 +104,7 @@ def run_evaluation_duties(*, today: datetime.date) -> dict:
     chefs = chefs_by_unit()
     totals = {"channels": 0, "created": 0, "unfulfilled": 0, "overdue": 0, "notified": 0}
     channels = _channels(year)
-    last_pk = 0
-    while True:
-        batch = list(channels.filter(pk__gt=last_pk)[:BATCH])
-        if not batch:
-            break
-        with transaction.atomic():
-            result = _handle_batch(batch, today, year, chefs)
-        for name, value in result.items():
-            totals[name] += value
-        if len(batch) < BATCH:
-            break
-        last_pk = batch[-1].pk
-    return totals
+    return in_batches(channels, lambda batch: _handle_batch(batch, today, year, chefs), size=BATCH, totals=totals)
 
 
 def _handle_batch(batch: list[Channel], today: datetime.date, year: int, chefs: dict) -> dict:

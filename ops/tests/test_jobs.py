@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_celery_beat.models import PeriodicTask
 
+from accounts.models import Unit
+from accounts.tests.factories import UnitFactory
 from kob_social.celery import app
-from kob_social.jobs import queue
+from kob_social.jobs import in_batches, queue
 from kob_social.schedules import JOBS, SCHEDULES
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,20 @@ def test_queue_by_name_runs_the_task_like_delay_in_eager_mode(eager):
 def test_queue_by_an_unknown_name_fails_loudly():
     with pytest.raises(KeyError):
         queue("plans.tasks.no_such_task")
+
+
+@pytest.mark.parametrize(("count", "sizes"), [(0, []), (4, [2, 2]), (5, [2, 2, 1])])
+def test_in_batches_hands_every_row_once_in_key_order_and_sums_the_counts(count, sizes):
+    units = [UnitFactory(name=f"Enhet {n}") for n in range(count)]
+    seen = []
+
+    def handle(batch):
+        seen.append([unit.pk for unit in batch])
+        return {"units": len(batch)}
+
+    mine = Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("-pk")  # the order is its own
+    totals = in_batches(mine, handle, size=2, totals={"units": 0})
+
+    assert [len(batch) for batch in seen] == sizes
+    assert [pk for batch in seen for pk in batch] == sorted(unit.pk for unit in units)
+    assert totals == {"units": count}
