@@ -55,12 +55,13 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     # The project's apps, each importing only those below it (pyproject.toml's import-linter
-    # contracts): notifications, accounts → channel_register → plans → metrics → ops.
+    # contracts): notifications, accounts → channel_register → plans → metrics → overview → ops.
     "notifications",
     "accounts",
     "channel_register",
     "plans",
     "metrics",
+    "overview",
     "ops",
 ]
 
