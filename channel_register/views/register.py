@@ -11,25 +11,20 @@ not marked public: the layout shows a signed-in user's name and a CSRF token, wh
 cache must never hand to someone else.
 """
 
-import csv
-
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from kob_social.spreadsheets import csv_response
+
 from ..queries import public_channels
 
 PUBLIC_MAX_AGE = 300
 
-# The CSV is made for Swedish Excel, which expects semicolons (the comma is the decimal
-# separator there) and needs a byte order mark to read UTF-8 (å, ä, ö) correctly.
-CSV_DELIMITER = ";"
 CSV_HEADER = ["platform", "name", "url", "unit"]
-# Cells starting with these are formulas to a spreadsheet (CSV injection): quote them.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register_rows() -> list[dict]:
@@ -67,23 +62,16 @@ def public_register_json(request):
     return allow_any_origin(response)
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_register_csv(request):
     """platform;name;url;unit, one row per channel. The platform is its readable name
     ("YouTube", "Blogg"): the CSV is for people in Excel; programs read the JSON, which has
     both the code and the name."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kanaler.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
     with translation.override(settings.LANGUAGE_CODE):
         rows = register_rows()
-    for row in rows:
-        writer.writerow([_cell(row["platform_label"]), _cell(row["name"]), _cell(row["url"]), _cell(row["unit"])])
+    # The Swedish spreadsheet conventions (kob_social.spreadsheets): `;`, a BOM, formulas quoted.
+    response = csv_response(
+        "kanaler.csv", CSV_HEADER, ([row["platform_label"], row["name"], row["url"], row["unit"]] for row in rows)
+    )
     return allow_any_origin(response)
