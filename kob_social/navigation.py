@@ -4,6 +4,8 @@ app, so it belongs to the project (like urls.py), not to any one app."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .views import starts_with_the_overview
+
 
 def follows_training(user) -> bool:
     """Who gets the training overview in the menu: chefs, the kommunikationsansvarig and
@@ -22,11 +24,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        (reverse("home"), _("Start"), "home"),
+    items = [(reverse("home"), _("Start"), "home")]
+    # Whose start page is the overview has the inbox in the menu instead; everyone else the overview.
+    if starts_with_the_overview(user):
+        items.append((reverse("inbox"), _("Inbox"), "inbox"))
+    items += [
         (reverse("plans:list"), _("Plans"), "plans"),
         (reverse("channel_register:list"), _("Channels"), "channels"),
     ]
+    if not starts_with_the_overview(user):
+        items.append((reverse("overview:index"), _("Overview"), "overview"))
     if follows_training(user):
         items.append((reverse("people:trainings"), _("Training"), "trainings"))
     items += [

@@ -24,8 +24,10 @@ urlpatterns = [
     path("kanaler.json", register.public_register_json, name="public_register_json"),
     path("kanaler.csv", register.public_register_csv, name="public_register_csv"),
     path("notiser/", include("notifications.urls")),
+    path("oversikt/", include("overview.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
-    path("", plans_urls.home, name="home"),
+    path("inkorg/", plans_urls.home, name="inbox"),
+    path("", views.home, name="home"),
 ]
 
 handler400 = "kob_social.views.bad_request"

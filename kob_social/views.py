@@ -10,7 +10,22 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from overview.views import overview
+from plans.views.inbox import home as inbox
+
 from .health import broker_ok, database_ok
+
+
+def starts_with_the_overview(user) -> bool:
+    """The communications officer's and the director's start page is the overview of every
+    channel; everyone else starts with their inbox (both reach the other from the menu)."""
+    return user.is_authenticated and (user.is_kommunikationsansvarig or user.is_kulturdirektor)
+
+
+def home(request):
+    """The start page: the overview or the inbox (`starts_with_the_overview`). Each view checks
+    the sign-in and the method itself."""
+    return overview(request) if starts_with_the_overview(request.user) else inbox(request)
 
 
 @never_cache

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "overview"
+
+urlpatterns = [
+    path("", views.overview, name="index"),
+    path("oversikt.csv", views.overview_csv, name="csv"),
+]

@@ -1,0 +1,122 @@
+"""The overview: every channel in scope (rules.channels_in_scope) as a row and its state as
+columns, the totals on top, the resources per unit, and the table as CSV.
+
+Every read is a fixed number of queries whatever the number of channels (queries.py); a cell's
+light is the one kept with the channel's standing, and its reason is said from the kept facts
+(lights.judge_all on the day they were judged), in the reader's language.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from kob_social.spreadsheets import csv_response
+
+from . import queries, rules
+from .enums import Column, Light
+from .facts import Facts
+from .forms import OverviewFilterForm
+from .lights import judge_all
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 500
+LIGHT_CLASSES = {
+    Light.GREEN: "status--green",
+    Light.AMBER: "status--amber",
+    Light.RED: "status--red",
+    Light.NONE: "status--neutral",
+}
+# Where each column's problem is fixed: (URL name, anchor) of the channel's pages.
+FIX = {
+    Column.PLAN: ("channel_register:detail", "#plans-heading"),
+    Column.RHYTHM: ("channel_register:update_log", ""),
+    Column.ROSTER: ("channel_register:roster", ""),
+    Column.SCREENSHOTS: ("channel_register:detail", "#screenshots-heading"),
+    Column.INVENTORY: ("channel_register:inventory", ""),
+    Column.TRAINING: ("channel_register:detail", "#people-heading"),
+    Column.GOALS: ("metrics:channel", "#goals-heading"),
+    Column.EVALUATION: ("metrics:channel", "#evaluation-heading"),
+}
+
+
+def fix_url(column: Column, channel_id: int) -> str:
+    name, anchor = FIX[column]
+    return reverse(name, args=[channel_id]) + anchor
+
+
+def row_of(standing) -> dict:
+    """One channel's row: its cells in column order, each with its light, reason and link."""
+    cells = judge_all(Facts.from_json(standing.facts), today=standing.judged_on)
+    return {
+        "standing": standing,
+        "channel": standing.channel,
+        "cells": [
+            {
+                "column": column,
+                "light": cell.light,
+                "class": LIGHT_CLASSES[cell.light],
+                "reason": cell.reason,
+                "url": fix_url(column, standing.channel_id) if cell.light in (Light.AMBER, Light.RED) else "",
+            }
+            for column, cell in cells.items()
+        ],
+    }
+
+
+@login_required
+@require_safe
+def overview(request):
+    user = request.user
+    channels = rules.channels_in_scope(user)
+    form = OverviewFilterForm(request.GET or None, units=queries.units_of(channels))
+    filters = form.filters()
+    page = Paginator(queries.standings(channels, filters), PAGE_SIZE).get_page(request.GET.get("sida"))
+    query_string = request.GET.copy()
+    query_string.pop("sida", None)
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [row_of(standing) for standing in page.object_list],
+        "columns": list(Column),
+        "query_string": query_string.urlencode(),
+        "scope": rules.SCOPE_LABELS[rules.scope_of(user)],
+        "totals": queries.totals(channels, waiting=queries.waiting_in_scope(channels), year=today.year),
+        "loads": queries.unit_loads(channels),
+        "today": today,
+    }
+    return render(request, "overview/overview.html", context)
+
+
+@login_required
+@require_safe
+def overview_csv(request):
+    """The filtered table as CSV (every row, not one page), streamed a chunk at a time."""
+    user = request.user
+    channels = rules.channels_in_scope(user)
+    filters = OverviewFilterForm(request.GET or None, units=queries.units_of(channels)).filters()
+    rows = queries.standings(channels, filters)
+    header = [_("Channel"), _("Platform"), _("Unit"), _("Status"), _("Address")]
+    for column in Column:
+        header += [str(column.label), _("%(column)s: why") % {"column": column.label}]
+
+    def lines():
+        for standing in rows.iterator(chunk_size=EXPORT_CHUNK):
+            channel = standing.channel
+            line = [
+                channel.name,
+                channel.get_platform_display(),
+                channel.unit.name,
+                channel.get_status_display(),
+                channel.url,
+            ]
+            for cell in row_of(standing)["cells"]:
+                line += [cell["light"].label, cell["reason"]]
+            yield line
+
+    today = timezone.localdate()
+    return csv_response(f"oversikt-{today.isoformat()}.csv", header, lines(), stream=True)
