@@ -17,8 +17,9 @@ steps 1–5 are not done.
 6. Go live: the channel is active (AKTIV); paused, being closed or closed is not.
 7. Execute and measure: a value is stored for the channel (a `Measurement`) dated on or after
    the first day of the previous calendar month: the last complete month or the current one.
-8. Evaluate goal fulfilment: an evaluation of the channel was completed within the last
-   EVALUATION_VALID_DAYS days (on that day's date or later, in local time).
+8. Evaluate goal fulfilment: an evaluation of the channel was completed less than
+   EVALUATION_VALID_DAYS days ago (local dates): on the day a year has passed, the yearly duty
+   falls due (metrics.domain.duties.due_on) and the step is open again.
 
 The next step is the first that is not done. With all eight done the cycle is complete, and it
 starts again at step 1 after the next evaluation (which may revise the plan). A closed channel
@@ -257,8 +258,9 @@ def _measuring_step(last_on: datetime.date | None, today: datetime.date) -> Step
 
 
 def evaluated_since(today: datetime.date) -> datetime.date:
-    """The first day an evaluation completed on still counts for step 8."""
-    return today - datetime.timedelta(days=EVALUATION_VALID_DAYS)
+    """The first day an evaluation completed on still counts for step 8: the day after the one a
+    year before today, when the yearly duty fell due again."""
+    return today - datetime.timedelta(days=EVALUATION_VALID_DAYS - 1)
 
 
 def _evaluation_step(last_at: datetime.datetime | None, today: datetime.date) -> Step:
@@ -267,7 +269,7 @@ def _evaluation_step(last_at: datetime.datetime | None, today: datetime.date) ->
     if done:
         reason = _("The channel was evaluated on %(date)s.") % {"date": date_format(last_on, "j F Y")}
     elif last_on is not None:
-        reason = _("The latest evaluation was completed on %(date)s, more than a year ago.") % {
+        reason = _("The latest evaluation was completed on %(date)s, a year ago or more.") % {
             "date": date_format(last_on, "j F Y")
         }
     else:

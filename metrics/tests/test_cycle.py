@@ -27,6 +27,7 @@ from channel_register.tests.channel_factories import (
 from channel_register.tests.channel_life import channel_in
 from channel_register.views.common import UNIT_CHAIN
 from metrics.domain.cycle import LATEST_EVALUATIONS, channel_cycle, channel_page_section, cycle_steps
+from metrics.domain.duties import due_on
 from metrics.enums import Conclusion, EvaluationStatus, Source
 from metrics.models import Evaluation, Measurement
 from plans.domain.drafts import revise
@@ -167,31 +168,32 @@ def test_cycle_of_channel_last_measured_before_previous_month(org):
     assert reasons(steps)[7] == "No value has been stored since 1 February 2027: the latest is from 31 January 2027."
 
 
-def test_cycle_of_channel_evaluated_365_days_ago_complete(org):
+def test_cycle_of_channel_evaluated_364_days_ago_complete(org):
     channel = measured_channel(org)
     measure(channel, datetime.date(2027, 3, 1), org.medarbetare)
-    evaluation(channel, org.medarbetare, completed_on=datetime.date(2026, 3, 15))
+    evaluation(channel, org.medarbetare, completed_on=datetime.date(2026, 3, 16))
 
     cycle = channel_cycle(channel, today=TODAY)
 
     assert done(cycle.steps) == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert reasons(cycle.steps)[8] == "The channel was evaluated on 15 March 2026."
+    assert reasons(cycle.steps)[8] == "The channel was evaluated on 16 March 2026."
     assert (cycle.next_step, cycle.summary) == (
         None,
         "Every step is done: the cycle starts again at step 1 after the next evaluation.",
     )
 
 
-def test_cycle_of_channel_evaluated_366_days_ago_not_evaluated(org):
+def test_cycle_of_channel_evaluated_365_days_ago_not_evaluated_as_the_duty_falls_due(org):
     channel = measured_channel(org)
     measure(channel, datetime.date(2027, 3, 1), org.medarbetare)
-    evaluation(channel, org.medarbetare, completed_on=datetime.date(2026, 3, 14))
+    evaluation(channel, org.medarbetare, completed_on=datetime.date(2026, 3, 15))
     evaluation(channel, org.medarbetare, completed_on=None)  # a draft counts for nothing
 
     cycle = channel_cycle(channel, today=TODAY)
 
     assert done(cycle.steps) == [1, 2, 3, 4, 5, 6, 7]
-    assert reasons(cycle.steps)[8] == "The latest evaluation was completed on 14 March 2026, more than a year ago."
+    assert reasons(cycle.steps)[8] == "The latest evaluation was completed on 15 March 2026, a year ago or more."
+    assert due_on(datetime.datetime(2026, 3, 15, 12, tzinfo=datetime.UTC), None) == TODAY
 
 
 def test_cycle_of_closed_channel_has_ended(org):
