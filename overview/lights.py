@@ -170,28 +170,28 @@ def _rhythm(facts: Facts, today: datetime.date) -> Cell:
 
 def _rhythm_kept(period: str | None, count: int) -> str:
     if period == FrequencyPeriod.WEEK:
-        return ngettext("Kept in the last %(count)d week.", "Kept in the last %(count)d weeks.", count)
+        return ngettext("Kept in the last week.", "Kept in the last %(count)d weeks.", count)
     if period == FrequencyPeriod.MONTH:
-        return ngettext("Kept in the last %(count)d month.", "Kept in the last %(count)d months.", count)
+        return ngettext("Kept in the last month.", "Kept in the last %(count)d months.", count)
     # The plan's rhythm changed between weeks and months within the checks.
-    return ngettext("Kept in the last %(count)d period.", "Kept in the last %(count)d periods.", count)
+    return ngettext("Kept in the last period.", "Kept in the last %(count)d periods.", count)
 
 
 def _rhythm_missed(period: str | None, count: int) -> str:
     if period == FrequencyPeriod.WEEK:
         return ngettext(
-            "Missed in %(missed)d of the last %(count)d week.",
+            "Missed in the last week.",
             "Missed in %(missed)d of the last %(count)d weeks.",
             count,
         )
     if period == FrequencyPeriod.MONTH:
         return ngettext(
-            "Missed in %(missed)d of the last %(count)d month.",
+            "Missed in the last month.",
             "Missed in %(missed)d of the last %(count)d months.",
             count,
         )
     return ngettext(
-        "Missed in %(missed)d of the last %(count)d period.",
+        "Missed in the last period.",
         "Missed in %(missed)d of the last %(count)d periods.",
         count,
     )
@@ -257,7 +257,7 @@ def _training(facts: Facts, today: datetime.date) -> Cell:
         ) % {"count": len(soon), "names": _names([_named_until(person) for person in soon])}
         return Cell(Light.AMBER, reason)
     reason = ngettext(
-        "%(count)d person named has valid training.", "All %(count)d people named have valid training.", len(people)
+        "The person named has valid training.", "All %(count)d people named have valid training.", len(people)
     ) % {"count": len(people)}
     return Cell(Light.GREEN, reason)
 
@@ -271,7 +271,7 @@ def _names(names: list[str]) -> str:
     shown, more = names[:TRAINING_NAMES_SHOWN], len(names) - TRAINING_NAMES_SHOWN
     if more <= 0:
         return str(get_text_list(shown, _("and")))
-    return ngettext("%(names)s and %(count)d more", "%(names)s and %(count)d more", more) % {
+    return ngettext("%(names)s and %(count)d more person", "%(names)s and %(count)d more people", more) % {
         "names": ", ".join(shown),
         "count": more,
     }
@@ -307,9 +307,7 @@ def _goals(facts: Facts, today: datetime.date) -> Cell:
                 % {"count": no_data, "total": total}
             )
         return Cell(Light.AMBER, " ".join(sentences))
-    reason = ngettext("The plan's %(count)d goal is on track.", "All %(count)d goals are on track.", total) % {
-        "count": total
-    }
+    reason = ngettext("The plan's goal is on track.", "All %(count)d goals are on track.", total) % {"count": total}
     return Cell(Light.GREEN, reason)
 
 

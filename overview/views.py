@@ -21,6 +21,7 @@ from .enums import Column, Light
 from .facts import Facts
 from .forms import OverviewFilterForm
 from .lights import judge_all
+from .models import Standing
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -120,3 +121,21 @@ def overview_csv(request):
 
     today = timezone.localdate()
     return csv_response(f"oversikt-{today.isoformat()}.csv", header, lines(), stream=True)
+
+
+# --- On the channel's page --------------------------------------------------------------------------
+
+
+def channel_page_section(request, channel) -> dict:
+    """The channel page's section "Needs attention" (registered through channel_register.hooks):
+    the channel's amber and red cells, with the same reasons and links as the overview. One query
+    (the channel's standing); nothing when it has none yet or everything is well."""
+    standing = Standing.objects.filter(channel=channel).first()
+    if standing is None:
+        return {"page_sections": {}}
+    cells = [cell for cell in row_of(standing)["cells"] if cell["light"] in (Light.AMBER, Light.RED)]
+    return {
+        "page_sections": {"attention": "overview/includes/attention.html"},
+        "attention": cells,
+        "attention_judged_on": standing.judged_on,
+    }

@@ -52,6 +52,9 @@ NOUNS: dict[str, str] = {
     "row": "rad",
     "correction": "rättelse",
     "error": "fel",
+    "inventory": "inventering",
+    "inventories": "inventering",
+    "evaluation": "utvärdering",
 }
 
 

@@ -209,7 +209,7 @@ def test_rhythm_every_week_kept_is_green():
 def test_rhythm_actual_equal_to_required_is_kept():
     result = cell(Column.RHYTHM, rhythm=(week(date(2026, 11, 23), required=3, actual=3),))
 
-    assert result == Cell(Light.GREEN, "Kept in the last 1 week.")
+    assert result == Cell(Light.GREEN, "Kept in the last week.")
 
 
 def test_rhythm_months_are_named_months():
@@ -250,7 +250,7 @@ def test_rhythm_two_missed_is_red():
 def test_rhythm_missed_month_is_named_month():
     result = cell(Column.RHYTHM, rhythm=(week(date(2026, 11, 1), period="manad", actual=0),))
 
-    assert result == Cell(Light.AMBER, "Missed in 1 of the last 1 month.")
+    assert result == Cell(Light.AMBER, "Missed in the last month.")
 
 
 def test_rhythm_checks_beyond_the_latest_four_do_not_count():
@@ -414,7 +414,7 @@ def test_training_more_than_three_untrained_are_counted():
 
     result = cell(Column.TRAINING, owner=people[0], people=people)
 
-    assert result == Cell(Light.RED, "5 people lack valid training: A, B, C and 2 more.")
+    assert result == Cell(Light.RED, "5 people lack valid training: A, B, C and 2 more people.")
 
 
 def test_training_untrained_outweighs_expiring():
@@ -463,7 +463,7 @@ def test_training_expiring_are_named_soonest_first():
 def test_training_owner_alone_is_green():
     result = cell(Column.TRAINING, people=(ANNA,))
 
-    assert result == Cell(Light.GREEN, "1 person named has valid training.")
+    assert result == Cell(Light.GREEN, "The person named has valid training.")
 
 
 def test_training_owner_missing_from_people_is_judged_too():
@@ -492,7 +492,7 @@ def test_goals_all_on_track_is_green():
 def test_goals_the_only_goal_on_track_is_green():
     result = cell(Column.GOALS, goal_statuses=("gron",))
 
-    assert result == Cell(Light.GREEN, "The plan's 1 goal is on track.")
+    assert result == Cell(Light.GREEN, "The plan's goal is on track.")
 
 
 def test_goals_one_off_track_is_red():
