@@ -29,6 +29,17 @@ class Schedule:
 
 SCHEDULES: list[Schedule] = [
     Schedule(
+        name="Översiktens läge",
+        task="overview.tasks.refresh_standings",
+        minute="45",
+        hour="0,6",
+        description="Twice a day: after midnight every channel's lights in the overview are judged anew, since "
+        "they are judged by the day; at 06:45 again, after the morning jobs (the rhythm check, the screenshot "
+        "duties) that write in bulk. A change to a channel refreshes its row at once.",
+        job="refresh_standings",
+        function="overview.domain.standing.run_refresh",
+    ),
+    Schedule(
         name="Rensa utgångna sessioner",
         task="accounts.tasks.purge_expired_sessions",
         minute="15",

@@ -131,3 +131,54 @@ def recent_imports(channel: Channel, limit: int = RECENT_IMPORTS) -> list[Measur
         .defer("errors")
         .order_by("-uploaded_at", "-pk")[:limit]
     )
+
+
+# --- For many channels at once (the overview's standings) ------------------------------------------
+
+
+def series_for_channels(
+    channel_ids: Iterable[int], metrics: Iterable[str], *, today: datetime.date
+) -> dict[int, dict[str, list[tuple[datetime.date, Decimal]]]]:
+    """`series_by_metric` for many channels: the values of each of `metrics` since
+    `series_start(today)`, oldest first, by channel and metric. One query whatever the number of
+    channels (none without channels or metrics); a channel is given the metrics it has values of."""
+    channel_ids, metrics = list(channel_ids), set(metrics)
+    series: dict[int, dict[str, list[tuple[datetime.date, Decimal]]]] = defaultdict(lambda: defaultdict(list))
+    if not channel_ids or not metrics:
+        return series
+    rows = (
+        Measurement.objects.filter(
+            channel_id__in=channel_ids, metric__in=metrics, on__gte=series_start(today), on__lte=today
+        )
+        .order_by("channel_id", "on", "pk")
+        .values_list("channel_id", "metric", "on", "value")
+    )
+    for channel_id, metric, on, value in rows:
+        series[channel_id][metric].append((on, value))
+    return series
+
+
+def updates_per_day_for_channels(
+    channel_ids: Iterable[int], first: datetime.date, last: datetime.date
+) -> dict[int, list[tuple[datetime.date, int]]]:
+    """`updates_per_day` for many channels: how many updates each channel's log holds on each
+    local day from `first` to `last` that has any, oldest first, by channel. One query whatever
+    the number of channels (none without channels)."""
+    channel_ids = list(channel_ids)
+    counts: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    if not channel_ids:
+        return counts
+    tz = timezone.get_current_timezone()
+    start_at = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end_at = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    rows = (
+        ChannelUpdate.objects.filter(channel_id__in=channel_ids, published_at__gte=start_at, published_at__lt=end_at)
+        .annotate(day=TruncDate("published_at", tzinfo=tz))
+        .values("channel_id", "day")
+        .annotate(count=Count("pk"))
+        .order_by("channel_id", "day")
+        .values_list("channel_id", "day", "count")
+    )
+    for channel_id, day, count in rows:
+        counts[channel_id].append((day, count))
+    return counts

@@ -50,8 +50,9 @@ LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
 # joined to the channel. Where the channel stands in the SMILEY cycle (metrics.domain.cycle):
 # the channel's plan (whether it has a goal a subquery), the channel with a subquery per other
 # step (agreement, approval, measurements, evaluations), and the latest evaluations (authors
-# joined); who may evaluate costs nothing more for the owner or the unit's chef.
-DETAIL_QUERIES = {"medarbetare": 26, "chef": 26}
+# joined); who may evaluate costs nothing more for the owner or the unit's chef. What needs
+# attention (overview.views.channel_page_section): the channel's kept standing.
+DETAIL_QUERIES = {"medarbetare": 27, "chef": 27}
 # The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
 # the page of updates (who logged them joined), and the unread badge. Who may delete which row
 # costs nothing more: the unit's chef chain came with the channel, and is asked once.

@@ -12,6 +12,7 @@ from channel_register.domain.channels import activation_blockers
 from channel_register.domain.rhythm import run_weekly_check
 from channel_register.models import RhythmCheck
 from metrics.domain.cycle import channel_page_section
+from overview.views import channel_page_section as attention_section
 from plans.channel_link import LINK
 
 from .channel_factories import active_channel, planned_channel_ready
@@ -98,8 +99,8 @@ def other_section(request, channel) -> dict:
     return {"other": 1, "page_sections": {"other": "other.html"}}
 
 
-def test_metrics_register_the_cycle_section_when_django_starts():
-    assert hooks._page_sections == [channel_page_section]
+def test_the_apps_above_register_their_sections_when_django_starts_in_their_order():
+    assert hooks._page_sections == [channel_page_section, attention_section]
 
 
 def test_adding_the_same_page_sections_twice_changes_nothing(no_sections):

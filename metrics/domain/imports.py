@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -41,6 +42,10 @@ from ..csv_import import FormatError, ParsedRow, RowError, open_export
 from ..enums import Source
 from ..models import ImportRow, ImportStatus, Measurement, MeasurementImport
 from .measurements import period_start, value_errors
+
+# Sent inside the save's transaction once an import's values are saved (in bulk: no post_save
+# is sent for them), with `channel_id`: the overview refreshes the channel's standing on commit.
+measurements_imported = Signal()
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_REPORTED_ERRORS = 200
@@ -333,6 +338,7 @@ def save_import(import_id: int) -> bool:
         MeasurementImport.objects.filter(pk=import_id, status=ImportStatus.SAVING).update(
             status=ImportStatus.DONE, finished_at=now
         )
+        measurements_imported.send(sender=Measurement, channel_id=batch.channel_id)
     return True
 
 

@@ -43,6 +43,7 @@ def test_every_job_function_takes_the_day_or_nothing():
         "overdue_inventories",
         "purge_sessions",
         "read_feeds",
+        "refresh_standings",
         "render_pdfs",
         "resend_emails",
         "roster_gaps",
