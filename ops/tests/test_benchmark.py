@@ -36,3 +36,30 @@ def test_weekly_check_benchmark_reports_both_sizes_and_queries_do_not_grow_withi
 def test_benchmark_refuses_an_unknown_name():
     with pytest.raises(CommandError, match="Unknown benchmark nope"):
         call_command("benchmark", "nope", "--in-place", stdout=io.StringIO())
+
+
+def test_overview_benchmark_reports_the_judging_the_pages_and_their_floor(tmp_path, time_machine, capsys):
+    time_machine.move_to("2027-03-15 12:00+00:00", tick=False)
+    out = tmp_path / "result.json"
+
+    call_command(
+        "benchmark",
+        "overview",
+        "--region-scale",
+        "0.01",
+        "--explain",
+        "--in-place",
+        "--json",
+        str(out),
+        stdout=io.StringIO(),
+    )
+
+    results = json.loads(out.read_text())
+    assert [result["case"] for result in results] == [
+        "nattlig bedömning, 20 kanaler",
+        "översikten, sämst först",
+        "en enhet, bara problem",
+        "CSV, alla kanaler",
+    ]
+    assert all(result["floor_seconds"] > 0 and result["ratio"] > 0 for result in results[1:])
+    assert "overview_standing" in capsys.readouterr().err

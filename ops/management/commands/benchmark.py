@@ -10,6 +10,7 @@ from kob_social.celery import app
 BENCHMARKS = {
     "weekly_check": "ops.benchmarks.weekly_check",
     "plan_pdf": "ops.benchmarks.plan_pdf",
+    "overview": "ops.benchmarks.overview",
 }
 
 
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("names", nargs="*", help=f"Which of {', '.join(BENCHMARKS)} (default: all).")
         parser.add_argument("--channels", type=int, default=10_000, help="weekly_check: active channels.")
         parser.add_argument("--updates", type=int, default=1_000_000, help="weekly_check: update-log rows.")
+        parser.add_argument(
+            "--region-scale", type=float, default=1.0, help="overview: the region's size (1.0: 2,000 channels)."
+        )
+        parser.add_argument("--explain", action="store_true", help="overview: the plan of each of its queries.")
         parser.add_argument("--json", dest="json_path", help="Also write the results to this JSON file.")
         parser.add_argument(
             "--in-place",
