@@ -44,11 +44,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from channel_register.enums import FrequencyPeriod
+
 from .enums import MetricKind, MetricSpec
 
 # A projection that reaches at least this share of the way from baseline to target by the
 # deadline is amber (AT_RISK); less is red (OFF_TRACK).
 AT_RISK_SHARE = Decimal("0.8")
+
+# A month holds 52.14 / 12 weeks on average: a monthly rhythm as a weekly requirement.
+WEEKS_PER_MONTH = Decimal("4.345")
 
 SHARE_PLACES = Decimal("0.0001")
 PROJECTION_PLACES = Decimal("0.01")
@@ -99,6 +104,16 @@ def monthly_sums(points: Iterable[tuple[date, Decimal]], *, today: date) -> list
         if month < this_month:
             sums[month] = sums.get(month, Decimal(0)) + Decimal(value)
     return sorted(sums.items())
+
+
+def weekly_requirement(update_count: int | None, update_period: str) -> Decimal | None:
+    """A plan's update rhythm as posts a week (a monthly one spread over its weeks, to two
+    decimals), or None when the plan states none."""
+    if not update_count or not update_period:
+        return None
+    if update_period == FrequencyPeriod.MONTH:
+        return (Decimal(update_count) / WEEKS_PER_MONTH).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Decimal(update_count)
 
 
 def _projection(series: list[tuple[date, Decimal]], deadline: date) -> Decimal | None:

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from accounts.models import Unit
 from channel_register.enums import ChannelStatus
-from channel_register.models import Agreement, Channel
+from channel_register.models import Agreement, Channel, ChannelUpdate
 from metrics.enums import EvaluationStatus
 from metrics.models import Evaluation
+from metrics.progress import weekly_requirement
 from plans.enums import PENDING, PlanStatus
 from plans.models import ClosureRequest, Plan
 
@@ -223,3 +225,52 @@ def unit_loads(channels: QuerySet[Channel]) -> list[UnitLoad]:
         )
         for row in active
     ]
+
+
+# --- The half-year report ---------------------------------------------------------------------------
+
+
+def half_year(year: int, half: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a half year (1: January–June, 2: July–December)."""
+    if half == 1:
+        return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
+    return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
+
+
+def weekly_posts(channels: QuerySet[Channel], mondays: list[datetime.date]) -> list[tuple[datetime.date, int]]:
+    """The updates of all `channels` in each ISO week starting on `mondays` (local days), summed:
+    one grouped query, at most one row per day."""
+    if not mondays:
+        return []
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(mondays[0], datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(mondays[-1] + datetime.timedelta(days=7), datetime.time.min, tzinfo=tz)
+    per_day = (
+        ChannelUpdate.objects.filter(channel__in=channels.values("pk"), published_at__gte=start, published_at__lt=end)
+        .annotate(day=TruncDate("published_at", tzinfo=tz))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+        .values_list("day", "count")
+    )
+    counts = dict.fromkeys(mondays, 0)
+    for day, count in per_day:
+        monday = day - datetime.timedelta(days=day.weekday())
+        if monday in counts:
+            counts[monday] += count
+    return list(counts.items())
+
+
+def required_per_week(channels: QuerySet[Channel]) -> Decimal:
+    """The updates a week the plans in force of the active `channels` require together (a monthly
+    rhythm spread over its weeks). One query."""
+    in_force = Plan.objects.filter(channel=OuterRef("pk"), status=PlanStatus.GODKAND).order_by("-version_number")
+    rows = (
+        channels.filter(status=ChannelStatus.AKTIV)
+        .annotate(
+            count=Subquery(in_force.values("update_count")[:1]),
+            period=Subquery(in_force.values("update_period")[:1]),
+        )
+        .values_list("count", "period")
+    )
+    return sum((weekly_requirement(count, period) or Decimal(0) for count, period in rows), Decimal(0))

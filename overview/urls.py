@@ -7,4 +7,5 @@ app_name = "overview"
 urlpatterns = [
     path("", views.overview, name="index"),
     path("oversikt.csv", views.overview_csv, name="csv"),
+    path("rapport.pdf", views.overview_report, name="report"),
 ]

@@ -6,15 +6,21 @@ light is the one kept with the channel's standing, and its reason is said from t
 (lights.judge_all on the day they were judged), in the reader's language.
 """
 
+import datetime
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kob_social.spreadsheets import csv_response
+from metrics.charts import rhythm_chart
+from plans.pdf import STATIC_PREFIX, page_label_parts, render_document
 
 from . import queries, rules
 from .enums import Column, Light
@@ -89,6 +95,7 @@ def overview(request):
         "totals": queries.totals(channels, waiting=queries.waiting_in_scope(channels), year=today.year),
         "loads": queries.unit_loads(channels),
         "today": today,
+        "previous_half": f"{today.year}-1" if today.month > 6 else f"{today.year - 1}-2",
     }
     return render(request, "overview/overview.html", context)
 
@@ -139,3 +146,74 @@ def channel_page_section(request, channel) -> dict:
         "attention": cells,
         "attention_judged_on": standing.judged_on,
     }
+
+
+# --- The half-year report ---------------------------------------------------------------------------
+
+REPORT_ROWS = 200
+REPORT_STYLESHEETS = ("pdf/plan.css", "pdf/charts.css", "pdf/overview.css")
+
+
+def chosen_half(request, today: datetime.date) -> tuple[int, int]:
+    """The half year asked for as `halvar=2027-1` (year, half), or the current one; a half year
+    that has not begun is the current one."""
+    current = (today.year, 1 if today.month <= 6 else 2)
+    try:
+        year, half = (int(part) for part in request.GET.get("halvar", "").split("-"))
+    except ValueError:
+        return current
+    if half not in (1, 2) or year < 2000 or (year, half) > current:
+        return current
+    return year, half
+
+
+@login_required
+@require_safe
+def overview_report(request):
+    """The overview of a half year as a PDF/A report, through the signed plan's PDF machinery
+    (plans.pdf.render_document): the numbers, the updates per week of the half year against the
+    plans' rhythm (the measuring pages' chart), the channels with problems, the worst first (at
+    most REPORT_ROWS: the CSV has them all), and the resources per unit."""
+    user = request.user
+    channels = rules.channels_in_scope(user)
+    today = timezone.localdate()
+    year, half = chosen_half(request, today)
+    first, last = queries.half_year(year, half)
+    last = min(last, today - datetime.timedelta(days=today.weekday() + 1))  # the last complete week
+    first_monday = first + datetime.timedelta(days=(7 - first.weekday()) % 7)
+    mondays = []
+    monday = first_monday
+    while monday + datetime.timedelta(days=6) <= last:
+        mondays.append(monday)
+        monday += datetime.timedelta(weeks=1)
+    with translation.override("sv"):
+        problems = queries.standings(channels, queries.Filters(problems_only=True))
+        count = problems.count()
+        rows = [row_of(standing) for standing in problems[:REPORT_ROWS]]
+        chart = rhythm_chart(
+            title=_("Updates per week, all channels"),
+            weeks=queries.weekly_posts(channels, mondays),
+            required_per_week=queries.required_per_week(channels),
+            id_prefix="report-rhythm",
+        )
+        page_before, page_between, page_after = page_label_parts()
+        values = {
+            "half": {"year": year, "half": half, "first": first, "last": last},
+            "scope": rules.SCOPE_LABELS[rules.scope_of(user)],
+            "totals": queries.totals(channels, waiting=queries.waiting_in_scope(channels), year=today.year),
+            "loads": queries.unit_loads(channels),
+            "rows": rows,
+            "more": max(0, count - len(rows)),
+            "chart": chart,
+            "columns": list(Column),
+            "today": today,
+            "stylesheets": [STATIC_PREFIX + path for path in REPORT_STYLESHEETS],
+            "page_before": page_before,
+            "page_between": page_between,
+            "page_after": page_after,
+        }
+    identifier = hashlib.sha256(f"kob-social overview {user.pk} {year}-{half} {today}".encode()).hexdigest()
+    pdf = render_document("overview/pdf/report.html", values, identifier=identifier)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="oversikt-{year}-halvar{half}.pdf"'
+    return response

@@ -33,7 +33,7 @@ from ..models import Evaluation
 from ..progress import Status
 from .measuring import STATUS_CLASSES, goal_entry, measuring_url
 
-PDF_STYLESHEETS = ("pdf/plan.css", "pdf/evaluation.css")
+PDF_STYLESHEETS = ("pdf/plan.css", "pdf/charts.css", "pdf/evaluation.css")
 
 
 @login_required

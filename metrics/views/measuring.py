@@ -8,7 +8,7 @@ leaves the change to one domain function (domain.measurements, domain.imports).
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from channel_register.enums import FrequencyPeriod
 from channel_register.views.common import get_visible_channel
 from kob_social.errors import Conflict, NotAllowed, errors_to_form
 from plans.domain.archive import goal_number
@@ -34,10 +33,8 @@ from ..domain.measurements import period_start, record_measurement
 from ..enums import CATALOGUE
 from ..forms import ImportForm, MeasurementForm, RevisionForm
 from ..models import ImportStatus, Measurement, MeasurementImport
-from ..progress import Status, format_number
+from ..progress import Status, format_number, weekly_requirement
 
-# A month holds 52.14 / 12 weeks on average: a monthly rhythm as a weekly requirement.
-WEEKS_PER_MONTH = Decimal("4.345")
 SHOWN_CORRECTIONS = 50
 STATUS_CLASSES = {
     Status.ON_TRACK: "status--green",
@@ -61,11 +58,7 @@ def shown(value) -> str:
 
 def required_per_week(plan) -> Decimal | None:
     """The plan's update rhythm as posts a week (a monthly one spread over its weeks), or None."""
-    if plan is None or not plan.update_count or not plan.update_period:
-        return None
-    if plan.update_period == FrequencyPeriod.MONTH:
-        return (Decimal(plan.update_count) / WEEKS_PER_MONTH).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Decimal(plan.update_count)
+    return None if plan is None else weekly_requirement(plan.update_count, plan.update_period)
 
 
 def goal_entry(goal, series, today: datetime.date) -> dict:

@@ -20,6 +20,7 @@ from overview.enums import Column, Light
 from overview.facts import Facts, Person
 from overview.lights import judge_all, problems
 from overview.models import Standing
+from plans.tests.test_pdf import pdftotext, squash
 from plans.tests.view_helpers import page
 
 pytestmark = [pytest.mark.django_db]
@@ -340,3 +341,62 @@ def test_overview_csv_query_count_is_the_same_for_1_3_and_50_channels(client, or
         text = csv_text(response)
 
     assert len(text.split("\r\n")) == n + 2
+
+
+# --- The half-year report -------------------------------------------------------------------------
+
+
+def test_report_anonymous_redirected_to_login(client):
+    response = client.get(reverse("overview:report"))
+
+    assert response.status_code == 302
+
+
+def test_report_is_a_pdf_of_the_scope_with_its_problems_chart_and_resources(client, org, channels):
+    channel_with(org.library, '<img src="https://evil.example/x.png">', kept(screenshot_taken=False))
+    client.force_login(org.chef)
+
+    response = client.get(reverse("overview:report"), {"halvar": "2026-2"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="oversikt-2026-halvar2.pdf"'
+    text = squash(pdftotext(response.content, "-raw"))
+    for expected in [
+        "Översiktöverkanalerna,halvår22026",
+        "BiblioteketpåInstagram",
+        squash('<img src="https://evil.example/x.png">'),
+        "Uppdateringarpervecka,allakanaler",
+        "Länsbiblioteket",
+    ]:
+        assert expected in text
+    assert "BiblioteketpåFacebook" not in text  # well kept: no problem to report
+    assert "Musik" not in text
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"), [("2027-2", "2027-halvar1"), ("x", "2027-halvar1"), ("2026-1", "2026-halvar1")]
+)
+def test_report_half_year_not_begun_or_unreadable_is_the_current_one(client, org, asked, expected):
+    client.force_login(org.kommunikator)
+
+    response = client.get(reverse("overview:report"), {"halvar": asked})
+
+    assert response["Content-Disposition"] == f'attachment; filename="oversikt-{expected}.pdf"'
+
+
+# The frame, the problem channels' count and first rows, the updates per week, the rhythm the
+# plans require, the totals (four queries) and the resources per unit.
+REPORT_QUERIES = 15
+
+
+@pytest.mark.parametrize("n", [1, 3, 50])
+def test_report_query_count_is_the_same_for_1_3_and_50_channels(client, org, django_assert_num_queries, n):
+    for i in range(n):
+        channel_with(org.library, f"Kanal {i:02d}", kept(inventory_due_on=TODAY))
+    client.force_login(org.kommunikator)
+
+    with django_assert_num_queries(REPORT_QUERIES):
+        response = client.get(reverse("overview:report"))
+
+    assert response.status_code == 200
