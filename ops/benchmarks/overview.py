@@ -67,6 +67,9 @@ def run(options) -> list[Measurement]:
     today = timezone.localdate()
     built = build_region(scale, out=sys.stderr, today=today)
     sys.stderr.write(f"region built in {time.perf_counter() - started:.1f} s\n")
+    # The build's queries filled the connection's log (it keeps the last 9,000): emptied, so
+    # that the judging's are counted.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         judged = refresh_standings(today=today)
