@@ -122,6 +122,25 @@ def test_overview_shows_each_role_its_scope_worst_first(client, org, channels, p
     assert shown(response) == expected
 
 
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [
+        ("medarbetare", ["Biblioteket på Facebook"]),
+        ("chef", ["Biblioteket på Instagram", "Biblioteket på Facebook"]),
+        ("chef2", ["Musik i Uppland på YouTube"]),
+        ("kommunikator", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
+        ("direktor", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
+        ("admin", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
+    ],
+)
+def test_overview_csv_gives_each_role_its_scope(client, org, channels, person, expected):
+    client.force_login(getattr(org, person))
+
+    response = client.get(reverse("overview:csv"))
+
+    assert [line.split(";")[0] for line in csv_text(response).split("\r\n")[1:-1]] == expected
+
+
 def test_overview_staff_of_the_unit_not_named_for_a_channel_sees_none(client, org, channels):
     colleague = make_user(Role.MEDARBETARE, unit=org.library, username="kollega")
     client.force_login(colleague)
