@@ -94,6 +94,17 @@ def channels(org):
 
 # --- Who sees what ----------------------------------------------------------------------------------
 
+# Each role and the channels of the `channels` fixture it sees, the worst first.
+EVERY_CHANNEL = ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]
+SCOPES = [
+    ("medarbetare", ["Biblioteket på Facebook"]),
+    ("chef", ["Biblioteket på Instagram", "Biblioteket på Facebook"]),
+    ("chef2", ["Musik i Uppland på YouTube"]),
+    ("kommunikator", EVERY_CHANNEL),
+    ("direktor", EVERY_CHANNEL),
+    ("admin", EVERY_CHANNEL),
+]
+
 
 def test_overview_anonymous_redirected_to_login(client):
     response = client.get(reverse("overview:index"))
@@ -104,14 +115,7 @@ def test_overview_anonymous_redirected_to_login(client):
 
 @pytest.mark.parametrize(
     ("person", "expected"),
-    [
-        ("medarbetare", ["Biblioteket på Facebook"]),
-        ("chef", ["Biblioteket på Instagram", "Biblioteket på Facebook"]),
-        ("chef2", ["Musik i Uppland på YouTube"]),
-        ("kommunikator", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-        ("direktor", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-        ("admin", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-    ],
+    SCOPES,
 )
 def test_overview_shows_each_role_its_scope_worst_first(client, org, channels, person, expected):
     client.force_login(getattr(org, person))
@@ -124,14 +128,7 @@ def test_overview_shows_each_role_its_scope_worst_first(client, org, channels, p
 
 @pytest.mark.parametrize(
     ("person", "expected"),
-    [
-        ("medarbetare", ["Biblioteket på Facebook"]),
-        ("chef", ["Biblioteket på Instagram", "Biblioteket på Facebook"]),
-        ("chef2", ["Musik i Uppland på YouTube"]),
-        ("kommunikator", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-        ("direktor", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-        ("admin", ["Biblioteket på Instagram", "Biblioteket på Facebook", "Musik i Uppland på YouTube"]),
-    ],
+    SCOPES,
 )
 def test_overview_csv_gives_each_role_its_scope(client, org, channels, person, expected):
     client.force_login(getattr(org, person))
