@@ -44,13 +44,14 @@ overdue since it. Neither go-live nor evaluation known: NONE.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.queries import expires_soon
 from channel_register.enums import ChannelStatus, FrequencyPeriod
@@ -117,6 +118,13 @@ def _status_reason(status: ChannelStatus) -> str:
 
 
 def _day(day: datetime.date) -> str:
+    return _day_in(day, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(day: datetime.date, language: str | None) -> str:
+    # A page judges hundreds of cells, and a date's words take Django many lookups: said once
+    # per day and language.
     return date_format(day, "j F Y")
 
 
