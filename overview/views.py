@@ -104,22 +104,13 @@ def row_of(standing, links: Links | None = None, labels: dict[Light, str] | None
     for cell in row["cells"]:
         # The table's cell, written here: four hundred cells a page cost the template engine more
         # than the rest of the page (escaped as a template would: format_html).
-        cell["html"] = (
-            format_html(
-                '<span class="status {}">{}</span> <a href="{}">{}</a>', *_cell_parts(cell), cell["url"], cell["reason"]
-            )
+        reason = (
+            format_html('<a href="{}">{}</a>', cell["url"], cell["reason"])
             if cell["url"]
-            else format_html(
-                '<span class="status {}">{}</span> <span class="overview-cell__reason">{}</span>',
-                *_cell_parts(cell),
-                cell["reason"],
-            )
+            else format_html('<span class="overview-cell__reason">{}</span>', cell["reason"])
         )
+        cell["html"] = format_html('<span class="status {}">{}</span> {}', cell["class"], cell["label"], reason)
     return row
-
-
-def _cell_parts(cell: dict) -> tuple[str, str]:
-    return cell["class"], cell["label"]
 
 
 def rows_of(standings) -> list[dict]:

@@ -76,6 +76,8 @@ def decide_from_inbox(page, live_server, username, plan, next_status, *, scan=Fa
     """Sign in, open the plan from "waiting for me", approve it and sign out; with `scan`, the
     inbox and the plan page before and after the decision are checked with axe."""
     sign_in(page, live_server, username)
+    # The inbox: the start page of most, in the menu of those who start on the overview.
+    page.goto(url(live_server, "inbox"))
     if scan:
         expect(page.locator("section[aria-labelledby='waiting-heading']")).to_contain_text(plan.diarienummer)
         assert_accessible(page)
