@@ -8,9 +8,10 @@ commit: the plans and people resolved to their channels in at most two queries, 
 `refresh_standings` of those channels (a fixed number of queries for up to a batch of channels),
 however many rows the transaction wrote. A rolled-back transaction refreshes nothing.
 
-Writes in bulk send no signals (bulk_create, queryset update): the weekly rhythm check, the
-screenshot duties and measurement imports. The nightly refresh (domain.standing.run_refresh)
-catches up with those.
+Writes in bulk send no post_save (bulk_create, queryset update). A measurement import sends its
+own signal when its values are saved (metrics.domain.imports.measurements_imported, received by
+`measurements_imported` here); the weekly rhythm check and the screenshot duties send none, and
+the refresh at 06:45, after them, catches up (domain.standing.run_refresh).
 """
 
 import datetime
