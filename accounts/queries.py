@@ -99,6 +99,11 @@ def readable_units(user: User) -> QuerySet[Unit]:
     return get_objects_for_user(user, "accounts.read_unit", klass=Unit, accept_global_perms=False, with_superuser=False)
 
 
+def active(person: User | None) -> User | None:
+    """`person` if there is one and they are active, else None: who may still be told."""
+    return person if person is not None and person.is_active else None
+
+
 def is_overseer(user: User) -> bool:
     """Reads everything: kommunikationsansvarig, kulturdirektör, systemadministratör."""
     return user.is_authenticated and (

@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.queries import chefs_by_unit
+from accounts.queries import active, chefs_by_unit
 from kob_social.jobs import in_batches
 from notifications.domain import Notice, notify_many
 
@@ -119,10 +119,6 @@ def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: i
     }
 
 
-def _active(person):
-    return person if person is not None and person.is_active else None
-
-
 def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict) -> list[Notice]:
     overdue_channels = {channel.pk for channel, _starts_on in overdue}
     notices = []
@@ -130,7 +126,7 @@ def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict
         for channel, starts_on in open_duties:
             chef = chefs.get(channel.unit_id)
             escalate = channel.pk in overdue_channels and chef is not None
-            responsible = _active(channel.screenshot_responsible) or _active(channel.owner) or chef
+            responsible = active(channel.screenshot_responsible) or active(channel.owner) or chef
             facts = {
                 "channel": str(channel),
                 "unit": str(channel.unit),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.queries import chefs_by_unit, users_with_role
+from accounts.queries import active, chefs_by_unit, users_with_role
 from notifications.domain import Notice, notify_many
 
 from ..enums import ChannelStatus
@@ -105,7 +105,7 @@ def remind_overdue_inventories(*, today: datetime.date) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         for channel, due in overdue_inventories(channels, today):
             candidates += 1
-            owner = channel.owner if channel.owner is not None and channel.owner.is_active else None
+            owner = active(channel.owner)
             values = {
                 "channel": channel,
                 "unit": channel.unit,

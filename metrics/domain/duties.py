@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.queries import chefs_by_unit
+from accounts.queries import active, chefs_by_unit
 from channel_register.enums import ChannelStatus
 from channel_register.models import Channel
 from kob_social.jobs import in_batches
@@ -132,10 +132,6 @@ def _handle_batch(batch: list[Channel], today: datetime.date, year: int, chefs: 
     }
 
 
-def _active(person):
-    return person if person is not None and person.is_active else None
-
-
 def _notices(open_duties: list, overdue: list, year: int, chefs: dict) -> list[Notice]:
     overdue_channels = {channel.pk for channel, _starts_on in overdue}
     notices = []
@@ -143,7 +139,7 @@ def _notices(open_duties: list, overdue: list, year: int, chefs: dict) -> list[N
         for channel, starts_on in open_duties:
             chef = chefs.get(channel.unit_id)
             escalate = channel.pk in overdue_channels and chef is not None
-            recipient = _active(channel.owner) or chef
+            recipient = active(channel.owner) or chef
             facts = {
                 "channel": str(channel),
                 "unit": str(channel.unit),
