@@ -33,6 +33,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _flush_with_audit_permit():
+    """The audit log's table refuses DELETE and TRUNCATE (audit/db.py). Between transactional
+    tests (live server, Celery worker) Django empties every table with the `flush` command; it
+    alone runs under the one maintenance permit, for the connection it flushes."""
+    from django.core.management.commands import flush
+
+    from audit.db import maintenance_permit
+
+    handle = flush.Command.handle
+
+    def handle_with_permit(self, **options):
+        with maintenance_permit(options.get("database") or "default"):
+            return handle(self, **options)
+
+    flush.Command.handle = handle_with_permit
+
+
+_flush_with_audit_permit()
+
+
 def skip_or_fail(reason: str):
     """A missing service skips locally and fails in CI (REQUIRE_SERVICES=1)."""
     if services_required():
@@ -66,6 +86,29 @@ def fast_password_hashing(settings):
     """Factories hash a password for every person; the production hasher (hundreds of
     milliseconds each, by design) would dominate the suite's run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English (the language switch)
+    leaves English active in the thread, which a later test calling the domain directly would
+    otherwise speak."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_write_around_history():
+    """A queryset update(), bulk_create() or bulk_update() of a model with field-level history
+    fails the test (kob_social/testing/history_guard.py): write through kob_social.history.
+    For the whole session, so that module- and session-scoped fixtures are held to it too."""
+    from kob_social.testing.history_guard import guarded
+
+    with guarded():
+        yield
 
 
 # --- Celery with a real Redis and a real worker -----------------------------------------------

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from kob_social.history_admin import ReadOnlyHistoryAdmin
 
 from .models import Absence, TrainingRecord, Unit, User
 
@@ -31,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "kind", "parent", "chef")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -40,7 +41,7 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(SimpleHistoryAdmin):
+class TrainingRecordAdmin(ReadOnlyHistoryAdmin):
     list_display = ("user", "course", "completed_on", "valid_until", "registered_by")
     list_filter = ("course",)
     search_fields = ("user__full_name", "user__username")
@@ -50,7 +51,7 @@ class TrainingRecordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(SimpleHistoryAdmin):
+class AbsenceAdmin(ReadOnlyHistoryAdmin):
     list_display = ("user", "kind", "starts_on", "ends_on")
     list_filter = ("kind",)
     search_fields = ("user__full_name", "user__username")

@@ -11,6 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kob_social.history import AddressedHistoricalRecord
+
 from .enums import UNIT_PARENT_KINDS, AbsenceKind, Course, Role, UnitKind
 
 
@@ -35,7 +37,7 @@ class Unit(models.Model):
         on_delete=models.SET_NULL,
         related_name="units_led",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["name"]
@@ -184,7 +186,7 @@ class TrainingRecord(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["-completed_on"]
@@ -227,7 +229,7 @@ class Absence(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["starts_on"]

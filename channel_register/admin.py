@@ -2,7 +2,8 @@
 here: it is written only by the domain functions, and the removal log is append-only by law."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kob_social.history_admin import ReadOnlyHistoryAdmin
 
 from .models import (
     Agreement,
@@ -28,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "platform", "unit", "status", "owner")
     list_filter = ("status", "platform", "unit")
     search_fields = ("name", "url")

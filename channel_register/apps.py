@@ -26,3 +26,9 @@ class ChannelRegisterConfig(AppConfig):
 
     name = "channel_register"
     verbose_name = _("Channel register")
+
+    def ready(self):
+        # circular: the actions name the app's enums, read once the app registry is ready.
+        from .audited import register_with_audit
+
+        register_with_audit()

@@ -4,7 +4,7 @@ kob_social/urls.py (/kanaler/); closure requests (plans.closure_urls) and the pe
 
 from django.urls import path
 
-from .views import channels, people, records, upkeep
+from .views import channels, people, records, story, upkeep
 
 app_name = "channel_register"
 
@@ -25,5 +25,6 @@ urlpatterns = [
     path("<int:pk>/uppdateringar/ny/", upkeep.update_create, name="update_create"),
     path("uppdatering/<int:pk>/ta-bort/", upkeep.update_delete, name="update_delete"),
     path("<int:pk>/flode/", upkeep.feed_url, name="feed_url"),
+    path("<int:pk>/historik/", story.channel_story, name="story"),
     path("inventering/", records.inventory_overdue, name="inventory_overdue"),
 ]

@@ -4,6 +4,8 @@ app, so it belongs to the project (like urls.py), not to any one app."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.rules import can_read_audit
+
 from .views import starts_with_the_overview
 
 
@@ -41,6 +43,8 @@ def navigation(request):
         (reverse("notifications:list"), _("Notifications"), "notifications"),
         (reverse("plans:verify"), _("Verify a PDF"), "verify"),
     ]
+    if can_read_audit(user):
+        items.append((reverse("audit:events"), _("Decision history"), "audit"))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Administration"), "admin"))
     current = request.path

@@ -40,6 +40,17 @@ SCHEDULES: list[Schedule] = [
         function="overview.domain.standing.run_refresh",
     ),
     Schedule(
+        name="Rensa personuppgifter efter avslut",
+        task="audit.tasks.purge_personal_data",
+        minute="30",
+        hour="2",
+        description="Nightly: deletes the roster weeks and absences of people who have left (inactive) that "
+        "ended more than PERSONAL_DATA_RETENTION_DAYS ago, with their field history, and records one event per "
+        "person. Decisions and the audit log are public records and are kept.",
+        job="purge_personal_data",
+        function="audit.personal_data.purge_departed",
+    ),
+    Schedule(
         name="Rensa utgångna sessioner",
         task="accounts.tasks.purge_expired_sessions",
         minute="15",

@@ -55,9 +55,10 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     # The project's apps, each importing only those below it (pyproject.toml's import-linter
-    # contracts): notifications, accounts → channel_register → plans → metrics → overview → ops.
+    # contracts): notifications, accounts → audit → channel_register → plans → metrics → overview → ops.
     "notifications",
     "accounts",
+    "audit",
     "channel_register",
     "plans",
     "metrics",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who, from where, one group per request; and every refused request for an object.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, for its note: a session ends SESSION_ABSOLUTE_SECONDS after sign-in.
     "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
@@ -126,6 +129,11 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Field-level history is a record, not an undo: the admin's history pages show it and change
+# nothing (no "Revert" button; kob_social.history_admin refuses a POST to them as well).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_EDIT = False
 
 # --- Authentication ---------------------------------------------------------------------------
 
@@ -383,6 +391,12 @@ PDF_PREVIEW_TIME_LIMIT = env.int("PDF_PREVIEW_TIME_LIMIT", default=30)
 CHANNEL_ACTIVATION_ROSTER_WEEKS = env.int("CHANNEL_ACTIVATION_ROSTER_WEEKS", default=4)
 if not 1 <= CHANNEL_ACTIVATION_ROSTER_WEEKS <= 104:
     raise ImproperlyConfigured("CHANNEL_ACTIVATION_ROSTER_WEEKS must be a number of weeks from 1 to 104.")
+
+# Roster weeks and absences of a person who has left are deleted this many days after they ended
+# (audit.personal_data.purge_departed, nightly); decisions and the audit log are kept.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+if PERSONAL_DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_DAYS must be a number of days, at least 1.")
 
 # The accessibility statement (/tillganglighet/): where a visitor reports a problem or asks for
 # content in another form (the feedback route that DOS-lagen requires).

@@ -25,6 +25,7 @@ urlpatterns = [
     path("kanaler.csv", register.public_register_csv, name="public_register_csv"),
     path("notiser/", include("notifications.urls")),
     path("oversikt/", include("overview.urls")),
+    path("granskning/", include("audit.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("inkorg/", plans_urls.home, name="inbox"),
     path("", views.home, name="home"),

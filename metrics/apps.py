@@ -13,7 +13,10 @@ class MetricsConfig(AppConfig):
         # circular: the register's hooks, and the cycle's models, are read once the app registry is ready.
         from channel_register import hooks
 
+        from .audited import register_with_audit
         from .domain.cycle import channel_page_section
+
+        register_with_audit()
 
         hooks.add_page_links(measuring_page_link)
         # Where the channel stands in the SMILEY cycle, with its latest evaluations.

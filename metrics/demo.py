@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from channel_register.models import Channel
+from kob_social.history import update_with_history
 from plans.enums import Metric
 
 from .domain.evaluations import complete_evaluation, goal_key, start_evaluation
@@ -85,7 +86,7 @@ def seed_measurements() -> None:
             continue
         registered = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9)))
         if channel.created_at > registered:
-            Channel.objects.filter(pk=channel.pk).update(created_at=registered)
+            update_with_history(Channel.objects.filter(pk=channel.pk), created_at=registered)
         owner = channel.owner
         monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
         week = 0

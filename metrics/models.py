@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from channel_register.models import Channel
+from kob_social.history import AddressedHistoricalRecord
 from plans.enums import Metric
 from plans.models import ClosureRequest, Plan
 
@@ -85,7 +86,7 @@ class Measurement(models.Model):
     )
     recorded_by = models.ForeignKey(PERSON, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["channel", "metric", "on"]
@@ -168,7 +169,7 @@ class Evaluation(models.Model):
         PERSON, verbose_name=_("completed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revision = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -212,7 +213,7 @@ class EvaluationGoal(models.Model):
     went_well = evaluation_text(_("What went well?"))
     went_badly = evaluation_text(_("What did not go well, and why?"))
     change = evaluation_text(_("What should change?"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     REFLECTION_FIELDS = ["went_well", "went_badly", "change"]
 

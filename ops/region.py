@@ -10,7 +10,8 @@ row is what the domain would have written: a plan's status agrees with its decis
 every submitted series has a diarienummer (and the counter knows it), an approved version has its
 frozen snapshot (domain.archive.build_snapshot), a channel's status agrees with its plans and
 closure request, people named on a channel were trained when they were appointed, and every unique
-constraint holds. History tables (simple-history) are not written. What the scheduled jobs would
+constraint holds. History tables (simple-history) are not written: a fabricated dataset has no
+changes to record (kob_social.history.fabricated_data). What the scheduled jobs would
 have found is found by the jobs themselves: the weekly rhythm checks of the last four weeks and the
 screenshot and evaluation duties of today.
 
@@ -62,6 +63,7 @@ from channel_register.models import (
     ScreenshotDuty,
     ScreenshotFile,
 )
+from kob_social.history import fabricated_data
 from metrics.domain import duties as evaluation_duties
 from metrics.domain.goals import goal_series, progress_of
 from metrics.enums import CATALOGUE, DERIVED, Conclusion, EvaluationStatus, MetricKind, Period, Source
@@ -276,7 +278,7 @@ def build_region(scale: float = 1.0, *, out=None, seed: int = 14, today: datetim
         raise RegionNotEmpty("The region is built on an empty database: it already holds units, channels or plans.")
     builder = _Builder(region_size(scale), seed=seed, today=today or timezone.localdate(), out=out or sys.stdout)
     started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), fabricated_data():
         builder.run()
     builder.say(f"Region built in {time.perf_counter() - started:.1f} s.")
     return builder.written

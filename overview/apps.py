@@ -29,6 +29,9 @@ class OverviewConfig(AppConfig):
         from plans.models import Goal, Plan
 
         from . import signals
+        from .audited import register_with_audit
+
+        register_with_audit()
         from .views import channel_page_section
 
         # Every write that can alter a light refreshes the standing of the channels it touches,

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit import domain as audit
 from kob_social.spreadsheets import csv_response
 from metrics.charts import rhythm_chart
 from plans.pdf import STATIC_PREFIX, page_label_parts, render_document
@@ -174,6 +175,9 @@ def overview_csv(request):
             yield line
 
     today = timezone.localdate()
+    audit.record(
+        "overview.exported", object_label=f"oversikt-{today.isoformat()}.csv", reason=request.GET.urlencode()[:500]
+    )
     return csv_response(f"oversikt-{today.isoformat()}.csv", header, lines(), stream=True)
 
 
@@ -261,6 +265,7 @@ def overview_report(request):
         }
     identifier = hashlib.sha256(f"kob-social overview {user.pk} {year}-{half} {today}".encode()).hexdigest()
     pdf = render_document("overview/pdf/report.html", values, identifier=identifier)
+    audit.record("overview.report.downloaded", object_label=f"oversikt-{year}-halvar{half}.pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="oversikt-{year}-halvar{half}.pdf"'
     return response

@@ -2,9 +2,9 @@
 here: they are written only by the domain functions."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from channel_register.admin import ReadOnlyAdmin
+from kob_social.history_admin import ReadOnlyHistoryAdmin
 
 from .models import ClosureRequest, Decision, DiarieCounter, Goal, Plan, SignedPlan
 
@@ -22,7 +22,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyHistoryAdmin):
     """Plans change only through the app's workflow; the admin shows them and their history."""
 
     list_display = ("__str__", "unit", "status", "diarienummer", "version_number", "author", "updated_at")
@@ -49,7 +49,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ClosureRequest)
-class ClosureRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ClosureRequestAdmin(ReadOnlyHistoryAdmin, ReadOnlyAdmin):
     list_display = ("__str__", "status", "author", "submitted_at")
     list_filter = ("status",)
     list_select_related = ("channel", "author")

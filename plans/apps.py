@@ -19,6 +19,8 @@ class PlansConfig(AppConfig):
         # circular: the link reads plans' queries, which need the app registry ready.
         from channel_register import hooks
 
+        from .audited import register_with_audit
         from .channel_link import LINK
 
         hooks.connect(LINK)
+        register_with_audit()

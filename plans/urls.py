@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import archive, editing, inbox, plan_pages
+from .views import archive, editing, inbox, plan_pages, story
 
 app_name = "plans"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/atgard/", plan_pages.plan_action, name="action"),
     path("<int:pk>/revidera/", plan_pages.plan_revise, name="revise"),
     path("<int:pk>/pdf/", archive.plan_pdf, name="pdf"),
+    path("<int:pk>/historik/", story.plan_story, name="story"),
     path("<int:pk>/forhandsgranska.pdf", archive.plan_preview, name="preview"),
     path("verifiera/", archive.verify, name="verify"),
 ]

@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.enums import Course
 from accounts.models import User
 from accounts.queries import has_valid_training, unit_and_descendant_ids
+from audit import domain as audit
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
+from kob_social.history import update_with_history
 
 from .. import hooks, rules
+from ..audited import transition_event
 from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from ..models import (
     Agreement,
@@ -150,8 +153,9 @@ def channel_transition(
 
     `actor` None is the system (a closure request approved through the chain).
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.action(transition_event(action), actor=actor) as event:
         channel = Channel.objects.select_related("unit").get(pk=channel_id)
+        event.about = channel
         if expected_revision is not None and channel.revision != expected_revision:
             raise Conflict(CHANGED_FIRST)
         target = CHANNEL_TRANSITIONS.get((channel.status, action))
@@ -305,9 +309,11 @@ def confirm_agreement(agreement_id: int, *, actor: User) -> Agreement:
     with transaction.atomic():
         agreement = Agreement.objects.get(pk=agreement_id)
         if actor.pk == agreement.owner_id:
-            Agreement.objects.filter(pk=agreement.pk, owner_confirmed_at__isnull=True).update(owner_confirmed_at=now)
+            unconfirmed = Agreement.objects.filter(pk=agreement.pk, owner_confirmed_at__isnull=True)
+            update_with_history(unconfirmed, actor=actor, owner_confirmed_at=now)
         elif actor.pk == agreement.chef_id:
-            Agreement.objects.filter(pk=agreement.pk, chef_confirmed_at__isnull=True).update(chef_confirmed_at=now)
+            unconfirmed = Agreement.objects.filter(pk=agreement.pk, chef_confirmed_at__isnull=True)
+            update_with_history(unconfirmed, actor=actor, chef_confirmed_at=now)
         else:
             raise NotAllowed(_("Only the owner and the manager of the agreement can confirm it."))
         agreement.refresh_from_db()
@@ -395,7 +401,9 @@ def confirm_inventory(
     )
     if errors := field_errors(confirmation, ["note"]):
         raise Incomplete(errors)
-    confirmation.save()
+    with transaction.atomic():
+        confirmation.save()
+        audit.record("channel_register.inventory.confirmed", about=confirmation, actor=actor)
     return confirmation
 
 
@@ -435,6 +443,7 @@ def record_screenshot(
                 size=item.size,
                 sha256=item.sha256,
             )
+        audit.record("channel_register.screenshot.recorded", about=screenshot, actor=actor)
     return screenshot
 
 
@@ -479,7 +488,9 @@ def log_removal(
     entry.content_type = checked.content_type
     entry.size = checked.size
     entry.sha256 = checked.sha256
-    entry.save()
+    with transaction.atomic():
+        entry.save()
+        audit.record("channel_register.removal.logged", about=entry, actor=actor)
     return entry
 
 

@@ -9,10 +9,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import domain as audit
 from kob_social.errors import Incomplete, NotAllowed
 
 from .. import rules
@@ -61,14 +63,17 @@ def log_update(
         errors["note"] = [_("The note can be at most %(max)d characters long.") % {"max": NOTE_MAX_LENGTH}]
     if errors:
         raise Incomplete(errors)
-    return ChannelUpdate.objects.create(
-        channel=channel,
-        published_at=published_at_noon(published_on),
-        source=UpdateSource.MANUAL,
-        link=link,
-        note=note,
-        logged_by=actor,
-    )
+    with transaction.atomic():
+        update = ChannelUpdate.objects.create(
+            channel=channel,
+            published_at=published_at_noon(published_on),
+            source=UpdateSource.MANUAL,
+            link=link,
+            note=note,
+            logged_by=actor,
+        )
+        audit.record("channel_register.update.logged", about=update, actor=actor)
+    return update
 
 
 def delete_update(update: ChannelUpdate, actor: User) -> bool:
@@ -77,7 +82,18 @@ def delete_update(update: ChannelUpdate, actor: User) -> bool:
     Returns whether this call deleted it: False when a second click finds it gone already."""
     if not rules.can_delete_update(actor, update):
         raise NotAllowed(_("Only the person who logged the update, or the unit's manager, can delete it."))
-    deleted, _per_model = ChannelUpdate.objects.filter(pk=update.pk, source=UpdateSource.MANUAL).delete()
+    with transaction.atomic():
+        deleted, _per_model = ChannelUpdate.objects.filter(pk=update.pk, source=UpdateSource.MANUAL).delete()
+        if deleted:
+            # The log keeps what was deleted: the row itself is gone.
+            audit.record(
+                "channel_register.update.deleted",
+                about=update,
+                actor=actor,
+                reason=" ".join(
+                    filter(None, [f"{timezone.localtime(update.published_at):%Y-%m-%d}", update.link, update.note])
+                ),
+            )
     return deleted > 0
 
 

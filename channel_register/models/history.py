@@ -1,6 +1,9 @@
-"""django-simple-history for models that moved here from the `plans` app, keeping their tables."""
+"""django-simple-history for models that moved here from the `plans` app, keeping their tables;
+their history rows carry the client address like every other (kob_social.history)."""
 
 from simple_history.models import HistoricalRecords
+
+from kob_social.history import AddressedHistoricalRecord
 
 LEGACY_APP_LABEL = "plans"
 
@@ -11,6 +14,11 @@ class KeptTableHistory(HistoricalRecords):
     (`plans_historicalchannel`, `plans_historicalchannel_others`), so that moving the models
     between apps copied no rows. simple-history takes a `table_name` for the history model but
     none for its m2m history models, hence the override."""
+
+    def __init__(self, *args, **kwargs):
+        # Every history row carries the client address (kob_social.history).
+        kwargs.setdefault("bases", [AddressedHistoricalRecord])
+        super().__init__(*args, **kwargs)
 
     def contribute_to_class(self, cls, name):
         self.table_name = f"{LEGACY_APP_LABEL}_historical{cls._meta.model_name}"

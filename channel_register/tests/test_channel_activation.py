@@ -25,6 +25,7 @@ from channel_register.domain.channels import (
 from channel_register.enums import ChannelAction, ChannelStatus
 from channel_register.models import Agreement, RosterWeek
 from kob_social.errors import Incomplete
+from kob_social.history import update_with_history
 
 from .channel_factories import approved_plan, planned_channel_ready, tick_all, trained
 from .channel_life import (
@@ -69,7 +70,7 @@ def test_activate_with_empty_roster_and_no_agreement_incomplete(org, english, ti
 def test_activate_with_agreement_confirmed_by_the_chef_only_incomplete(org, english, time_machine):
     time_machine.move_to(THURSDAY, tick=False)
     channel = planned_channel_ready(org)
-    Agreement.objects.filter(channel=channel).update(owner_confirmed_at=None)
+    update_with_history(Agreement.objects.filter(channel=channel), owner_confirmed_at=None)
 
     blockers = refusal(channel, org.chef)
 

@@ -84,6 +84,10 @@ EXPECTED = {
     ("detail", "GET"):                  (302, 200, 200, 404, 200, 404, 200, 200, 200),
     ("detail", "POST"):                 (302, 405, 405, 405, 405, 405, 405, 405, 405),
     ("detail:music", "GET"):            (302, 404, 404, 200, 404, 200, 200, 200, 200),
+    # The decision history of a channel (audit.rules.can_read_audit): the administrator and the
+    # kulturdirektör, whoever else may read the channel.
+    ("story", "GET"):                   (302, 403, 403, 403, 403, 403, 403, 200, 200),
+    ("story", "POST"):                  (302, 405, 405, 405, 405, 405, 405, 405, 405),
     # Status and checklist: the unit's chef and the kommunikationsansvarig. Overseers who only
     # read (kulturdirektör, administrator) see the channel but may not change it.
     ("status:activate", "POST"):        (302, 403, 403, 404, 302, 404, 302, 403, 403),
@@ -320,6 +324,8 @@ def _request(world: World, endpoint: str) -> tuple[str, dict]:
         return reverse("channel_register:list"), {}
     if name == "detail":
         return reverse("channel_register:detail", args=[world.channel(which or "active").pk]), {}
+    if name == "story":
+        return reverse("channel_register:story", args=[world.channel("active").pk]), {}
     if name == "status":
         channel_name, action = STATUS_ACTIONS[which]
         channel = world.channel(channel_name)

@@ -18,6 +18,7 @@ from channel_register.domain.channels import channel_transition
 from channel_register.domain.feeds import FeedResult, channels_with_feeds, read_all_feeds, read_channel_feed
 from channel_register.enums import ChannelAction, UpdateSource
 from channel_register.models import Channel, ChannelFeed, ChannelUpdate
+from kob_social.history import update_with_history
 from plans.tests.factories import submitted_plan
 
 from .channel_factories import active_channel
@@ -62,7 +63,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 def channel_with_feed(org, url: str, **overrides) -> Channel:
     channel = active_channel(org, **overrides)
     # No form sets the feed address yet; this is a plain field, not part of the channel's life.
-    Channel.objects.filter(pk=channel.pk).update(feed_url=url)
+    update_with_history(Channel.objects.filter(pk=channel.pk), feed_url=url)
     channel.refresh_from_db()
     return channel
 
@@ -189,7 +190,7 @@ def test_read_channel_feed_new_address_sends_no_old_validators(org, feed_server)
     feed_server.routes["/ny.rss"] = serve(rss(POSTS[1:2]), etag='"gammal"')
     channel = channel_with_feed(org, feed_server.url("/gammal.rss"))
     read_channel_feed(channel)
-    Channel.objects.filter(pk=channel.pk).update(feed_url=feed_server.url("/ny.rss"))
+    update_with_history(Channel.objects.filter(pk=channel.pk), feed_url=feed_server.url("/ny.rss"))
     channel.refresh_from_db()
 
     result = read_channel_feed(channel)
@@ -297,7 +298,7 @@ def test_channels_with_feeds_only_active_channels_with_an_address(org):
     paused = channel_with_feed(org, "https://bibliotek.example.se/pausad.rss", channel_name="Pausad")
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
     planned = submitted_plan(org.medarbetare, channel_name="Planerad").channel
-    Channel.objects.filter(pk=planned.pk).update(feed_url="https://bibliotek.example.se/planerad.rss")
+    update_with_history(Channel.objects.filter(pk=planned.pk), feed_url="https://bibliotek.example.se/planerad.rss")
 
     channels = list(channels_with_feeds())
 

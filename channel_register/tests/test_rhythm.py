@@ -19,6 +19,7 @@ from channel_register.domain.rhythm import period_before, run_weekly_check
 from channel_register.enums import ChannelAction, FrequencyPeriod, UpdateSource
 from channel_register.models import Channel, ChannelUpdate, RhythmCheck
 from channel_register.queries import rhythm_results
+from kob_social.history import update_with_history
 from notifications.models import Notification
 from plans.domain.drafts import revise, save_draft
 from plans.domain.transitions import transition
@@ -239,7 +240,7 @@ def test_weekly_check_two_approved_versions_use_the_highest(org):
     v2 = revise(v1.pk, actor=org.medarbetare)
     content = plan_content(org.library, org.medarbetare, update_count=5, update_period=MONTH)
     v2 = save_draft(v2.pk, actor=org.medarbetare, expected_revision=v2.revision, content=content, goals=[GOAL])
-    Plan.objects.filter(pk=v2.pk).update(status=PlanStatus.GODKAND)
+    update_with_history(Plan.objects.filter(pk=v2.pk), status=PlanStatus.GODKAND)
 
     check_on(date(2026, 12, 7))
 

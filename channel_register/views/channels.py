@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Unit
 from accounts.queries import is_overseer, readable_units, unit_and_descendant_ids
+from audit.rules import can_read_audit
 from kob_social.errors import Conflict, Incomplete, NotAllowed
 
 from .. import hooks, rules
@@ -176,6 +178,13 @@ def channel_list(request):
     return render(request, "channels/list.html", {"form": form, "page": page, "query_string": query_string.urlencode()})
 
 
+def story_link(user, channel) -> list[tuple[str, str]]:
+    """The channel's decision history, for those who read the audit log (no query: roles are read)."""
+    if not can_read_audit(user):
+        return []
+    return [(_("Decision history"), reverse("channel_register:story", args=[channel.pk]))]
+
+
 @login_required
 @require_safe
 def channel_detail(request, pk):
@@ -243,7 +252,7 @@ def detail_context(request, channel: Channel) -> dict:
         "can_log_removal": rules.can_log_removal(user, channel),
         "today": today,
         # Pages of the apps above about this channel (the measuring page): hooks.page_links.
-        "page_links": hooks.page_links(request, channel),
+        "page_links": hooks.page_links(request, channel) + story_link(user, channel),
         **upkeep_context(user, channel, today),
         **from_plans,
         **from_above,

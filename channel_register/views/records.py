@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from audit import domain as audit
 from kob_social.errors import NotAllowed, errors_to_form
 
 from .. import rules
@@ -165,6 +166,7 @@ def download(request, kind, pk):
         handle = row.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
+    audit.record("channel_register.upload.downloaded", about=row, channel=channel.pk, object_label=row.original_name)
     response = FileResponse(handle, as_attachment=True, filename=row.original_name, content_type=row.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

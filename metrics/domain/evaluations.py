@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import domain as audit
 from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Incomplete, NotAllowed, field_errors
@@ -64,8 +65,9 @@ def start_evaluation(channel_id: int, *, actor: User) -> Evaluation:
     evaluation = Evaluation(channel=channel, plan=plan, author=actor)
     evaluation._history_user = actor
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.action("metrics.evaluation.started", actor=actor) as event:
             evaluation.save()
+            event.about = evaluation
             for position, goal in enumerate(queries.goals_of(plan)):
                 EvaluationGoal.objects.create(
                     evaluation=evaluation, position=position, **{field: getattr(goal, field) for field in GOAL_FIELDS}
@@ -83,8 +85,9 @@ def save_evaluation(
     """Keep what was written in the draft: `summary`, and `answers` keyed as `goal_key` names them
     (a missing key leaves that answer as it was). Too long a text is Incomplete; a stale form is a
     Conflict; nothing is saved then."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("metrics.evaluation.saved", actor=actor) as event:
         evaluation, _goals = _write(evaluation_id, actor, expected_revision, summary, answers)
+        event.about = evaluation
     return evaluation
 
 
@@ -102,8 +105,9 @@ def complete_evaluation(
     for every goal (Incomplete otherwise, with every missing part named). A refusal of the new plan
     version or the closure request (NotAllowed, Conflict) undoes the whole completion."""
     today = timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("metrics.evaluation.completed", actor=actor) as event:
         evaluation, goals = _write(evaluation_id, actor, expected_revision, summary, answers)
+        event.about = evaluation
         if errors := completion_errors(evaluation, goals, conclusion):
             raise Incomplete(errors)
         _take_results(evaluation, today=today, goals=goals)
@@ -121,6 +125,7 @@ def complete_evaluation(
             evaluation.closure = create_closure_request(
                 evaluation.channel_id, actor=actor, analysis=closure_analysis(evaluation, goals), reason=reason
             )
+        event.reason = Conclusion(conclusion).label
         evaluation._history_user = actor
         evaluation.save(
             update_fields=[

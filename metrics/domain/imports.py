@@ -29,12 +29,13 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
+from audit import domain as audit
 from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Incomplete, NotAllowed
+from kob_social.history import bulk_create_with_history, bulk_update_with_history
 from kob_social.jobs import queue
 
 from .. import rules
@@ -337,6 +338,12 @@ def save_import(import_id: int) -> bool:
         ImportRow.objects.filter(batch=batch).delete()
         MeasurementImport.objects.filter(pk=import_id, status=ImportStatus.SAVING).update(
             status=ImportStatus.DONE, finished_at=now
+        )
+        audit.record(
+            "metrics.import.saved",
+            about=batch,
+            actor=actor,
+            reason=f"{batch.created} nya, {batch.changed} ändrade, {batch.unchanged} oförändrade värden",
         )
         measurements_imported.send(sender=Measurement, channel_id=batch.channel_id)
     return True

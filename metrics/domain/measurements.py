@@ -115,7 +115,8 @@ def record_measurement(
                 % {"value": goal_number(stored.value)}
             )
         # Compare-and-set on the value: of two corrections at once, the second is told.
-        claimed = Measurement.objects.filter(pk=stored.pk, value=replaces).update(value=value)
+        # (the row locked until commit; its save below writes the value and its history row)
+        claimed = Measurement.objects.select_for_update().filter(pk=stored.pk, value=replaces).exists()
         if not claimed:
             raise Conflict(_("Someone else changed this value at the same time. Open the page again."))
         stored.value, stored.source, stored.imported_by = value, Source.MANUAL, None

@@ -26,6 +26,7 @@ from channel_register.tests.channel_factories import (
 )
 from channel_register.tests.channel_life import channel_in
 from channel_register.views.common import UNIT_CHAIN
+from kob_social.history import update_with_history
 from metrics.domain.cycle import LATEST_EVALUATIONS, channel_cycle, channel_page_section, cycle_steps
 from metrics.domain.duties import due_on
 from metrics.enums import Conclusion, EvaluationStatus, Source
@@ -211,7 +212,7 @@ def test_cycle_of_closed_channel_has_ended(org):
 
 def test_cycle_goal_of_blanks_counts_for_nothing(org):
     channel = active_channel(org)
-    Goal.objects.filter(plan__channel=channel).update(description="   ")
+    update_with_history(Goal.objects.filter(plan__channel=channel), description="   ")
 
     steps = cycle_steps(channel, today=TODAY)
 
@@ -221,7 +222,7 @@ def test_cycle_goal_of_blanks_counts_for_nothing(org):
 def test_cycle_reads_newest_version_of_plan(org):
     channel = active_channel(org)
     draft = revise(channel.plans.get().pk, actor=org.medarbetare)
-    Plan.objects.filter(pk=draft.pk).update(tools="")
+    update_with_history(Plan.objects.filter(pk=draft.pk), tools="")
 
     steps = cycle_steps(channel, today=TODAY)
 
@@ -232,7 +233,7 @@ def test_cycle_skips_withdrawn_version_of_plan(org):
     channel = active_channel(org)
     draft = revise(channel.plans.get().pk, actor=org.medarbetare)
     transition(draft.pk, Action.SUBMIT, actor=org.medarbetare)
-    Plan.objects.filter(pk=draft.pk).update(tools="")
+    update_with_history(Plan.objects.filter(pk=draft.pk), tools="")
     transition(draft.pk, Action.WITHDRAW, actor=org.medarbetare)
 
     steps = cycle_steps(channel, today=TODAY)
@@ -243,7 +244,7 @@ def test_cycle_skips_withdrawn_version_of_plan(org):
 def test_cycle_agreement_confirmed_by_one_only_does_not_count(org):
     channel = submitted_plan(org.medarbetare).channel
     monitor = supervision_secured(channel, org.chef)
-    channel.agreements.filter(owner=monitor).update(owner_confirmed_at=None)
+    update_with_history(channel.agreements.filter(owner=monitor), owner_confirmed_at=None)
 
     steps = cycle_steps(channel, today=TODAY)
 

@@ -22,6 +22,7 @@ from channel_register.domain.channels import appoint, channel_transition
 from channel_register.enums import ChannelAction
 from channel_register.models import Channel
 from channel_register.tests.channel_factories import active_channel, approved_plan, trained
+from kob_social.history import update_with_history
 from metrics.domain.duties import run_evaluation_duties
 from metrics.enums import EvaluationStatus
 from metrics.models import Evaluation, EvaluationDuty
@@ -187,7 +188,7 @@ def test_evaluation_duties_draft_evaluation_does_not_fulfil(org):
     run_on(date(2027, 3, 10))
     draft = evaluate(channel, org.medarbetare, local(2027, 3, 20, 14, 0), status=EvaluationStatus.DRAFT)
     # Even a draft stamped with a completion time (the domain never writes one) does not count.
-    Evaluation.objects.filter(pk=draft.pk).update(completed_at=local(2027, 3, 20, 14, 0))
+    update_with_history(Evaluation.objects.filter(pk=draft.pk), completed_at=local(2027, 3, 20, 14, 0))
 
     result = run_on(date(2027, 4, 9))
 
@@ -393,7 +394,7 @@ def test_evaluation_duties_planned_channel_gets_nothing(org):
 
 def test_evaluation_duties_active_channel_without_go_live_date_is_skipped(org):
     channel = running_channel(org, local(2026, 3, 10, 9, 0), owner=org.medarbetare)
-    Channel.objects.filter(pk=channel.pk).update(activated_at=None)
+    update_with_history(Channel.objects.filter(pk=channel.pk), activated_at=None)
 
     result = run_on(date(2027, 6, 1))
 

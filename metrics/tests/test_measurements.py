@@ -10,6 +10,7 @@ from channel_register.domain.channels import channel_transition
 from channel_register.enums import ChannelAction, ChannelStatus, Platform
 from channel_register.models import Channel
 from kob_social.errors import Conflict, Incomplete, NotAllowed
+from kob_social.history import update_with_history
 from metrics.domain.measurements import record_measurement
 from metrics.enums import Period, Source
 from metrics.models import Measurement
@@ -142,7 +143,8 @@ def test_record_measurement_on_a_closed_channel_not_allowed(org, channel):
     channel_transition(channel.pk, ChannelAction.PAUSE, actor=org.chef)
     record(channel, org.medarbetare)  # paused: still measured
 
-    Channel.objects.filter(pk=channel.pk).update(status=ChannelStatus.AVSLUTAD)  # arrange: closed, no ceremony
+    # arrange: closed, no ceremony
+    update_with_history(Channel.objects.filter(pk=channel.pk), status=ChannelStatus.AVSLUTAD)
     with pytest.raises(NotAllowed):
         record(channel, org.medarbetare, on=datetime.date(2027, 3, 2))
 

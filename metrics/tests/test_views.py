@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from accounts.enums import Role
 from accounts.tests.factories import make_user
+from kob_social.history import update_with_history
 from metrics.domain import imports
 from metrics.domain.measurements import record_measurement
 from metrics.enums import Period, Source
@@ -143,7 +144,7 @@ def test_measuring_page_owner_sees_goal_progress_chart_and_the_form(client, org,
 
 def test_measuring_page_without_an_approved_plan_says_so(client, org):
     channel = measured_channel(org, since=SINCE)
-    channel.plans.update(status="ersatt")
+    update_with_history(channel.plans.all(), status="ersatt")
     client.force_login(org.medarbetare)
 
     response = client.get(reverse("metrics:channel", args=[channel.pk]))
@@ -398,7 +399,7 @@ def test_import_detail_checked_shows_the_preview_with_corrections_and_an_earlier
     imports.confirm_import(first.pk, actor=org.medarbetare, expected_revision=first.revision)
     imports.save_import(first.pk)
     # arrange: stored differs from the file's 1 500 by less than the rounding of a chart label
-    Measurement.objects.filter(on=datetime.date(2027, 3, 1)).update(value=Decimal("1499.6"))
+    update_with_history(Measurement.objects.filter(on=datetime.date(2027, 3, 1)), value=Decimal("1499.6"))
     batch = checked_import(channel, org.medarbetare)
     client.force_login(org.medarbetare)
 

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit import domain as audit
 from channel_register.views.common import get_visible_channel
 from kob_social.errors import Conflict, NotAllowed, errors_to_form
 from plans.pdf import STATIC_PREFIX, page_label_parts, render_document
@@ -209,6 +210,7 @@ def evaluation_pdf(request, pk):
     if evaluation.is_draft:
         raise Http404
     name = f"utvardering-{slugify(evaluation.channel.name) or evaluation.channel.pk}-{as_of(evaluation)}.pdf"
+    audit.record("metrics.evaluation.downloaded", about=evaluation, object_label=name)
     response = HttpResponse(render_report(request, evaluation), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

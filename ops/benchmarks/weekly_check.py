@@ -23,6 +23,7 @@ from accounts.models import Unit, User
 from channel_register.domain.rhythm import local_midnight, run_weekly_check
 from channel_register.enums import ChannelStatus, FrequencyPeriod, Platform, UpdateSource
 from channel_register.models import Channel, ChannelUpdate, RhythmCheck
+from kob_social.history import fabricated_data
 from notifications.models import Notification
 from plans.enums import PlanStatus
 from plans.models import Plan
@@ -33,8 +34,10 @@ UNITS = 20
 WEEKS = 20
 
 
+@fabricated_data()
 def build(channels: int, updates: int, monday: datetime.date, seed: int = 1) -> list[int]:
-    """Create the register; returns the channel ids. Bulk inserts, no history rows."""
+    """Create the register; returns the channel ids. Bulk inserts, no history rows (a
+    fabricated dataset: kob_social.history.fabricated_data)."""
 
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not security
     stamp = uuid.uuid4().hex[:8]

@@ -55,6 +55,8 @@ NOUNS: dict[str, str] = {
     "inventory": "inventering",
     "inventories": "inventering",
     "evaluation": "utvärdering",
+    "event": "händelse",
+    "change": "ändring",
 }
 
 

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
 from accounts.tests.factories import PASSWORD
+from audit.models import Event
 from ops.tests.test_platform import BASE_DIR, production_env
 from plans.tests.factories import complete_plan
 
@@ -59,9 +60,10 @@ def _part(pattern) -> str:
 
 
 def database_contents() -> str:
-    """Every row of every table, except the sessions: each request pushes the idle expiry of
-    the client's own session forward, which is not a change to the application's data."""
-    models = [model for model in apps.get_models() if model._meta.label != "sessions.Session"]
+    """Every row of every table, except the sessions (each request pushes the idle expiry of
+    the client's own session forward, which is not a change to the application's data) and the
+    audit log (which records each refusal: the test counts those events itself)."""
+    models = [model for model in apps.get_models() if model._meta.label not in ("sessions.Session", "audit.Event")]
     return "".join(serializers.serialize("json", model._base_manager.order_by("pk")) for model in models)
 
 
@@ -72,6 +74,7 @@ def test_every_url_refuses_a_post_without_a_csrf_token_and_changes_nothing(org):
     client.get(reverse("home"))  # the CSRF cookie is set; only the token in the form is missing
     urls = list(every_url())
     before = database_contents()
+    last_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     refused, not_refused = [], []
     for path, view in urls:
@@ -85,6 +88,9 @@ def test_every_url_refuses_a_post_without_a_csrf_token_and_changes_nothing(org):
     assert not_refused == []
     assert len(refused) == len(urls) > 200
     assert database_contents() == before
+    # Each refusal is one audit event, and nothing else was written.
+    written = list(Event.objects.filter(id__gt=last_event).values_list("action", "reason", "actor"))
+    assert sorted(written) == sorted(("access.refused", f"403 POST {path}", org.admin.pk) for path in refused)
 
 
 def test_the_url_walk_reaches_the_pages_that_change_state():

@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory
 from channel_register.models import Channel
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
+from kob_social.history import update_with_history
 from metrics.domain import imports
 from metrics.domain.evaluations import complete_evaluation, goal_key, start_evaluation
 from metrics.domain.measurements import record_measurement
@@ -202,7 +203,7 @@ def measurements_and_a_checked_import(channel, person):
     """Two followers values a month apart (so that the goal's chart has a line) and an import
     checked and waiting for its confirmation (the preview)."""
     today = timezone.localdate()
-    Channel.objects.filter(pk=channel.pk).update(created_at=timezone.now() - datetime.timedelta(days=60))
+    update_with_history(Channel.objects.filter(pk=channel.pk), created_at=timezone.now() - datetime.timedelta(days=60))
     for days_ago, value in ((40, "1210"), (10, "1260")):
         record_measurement(
             channel.pk,

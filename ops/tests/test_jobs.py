@@ -41,6 +41,7 @@ def test_every_job_function_takes_the_day_or_nothing():
         "evaluation_duties",
         "expiring_trainings",
         "overdue_inventories",
+        "purge_personal_data",
         "purge_sessions",
         "read_feeds",
         "refresh_standings",

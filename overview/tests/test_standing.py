@@ -26,6 +26,7 @@ from channel_register.domain.updates import log_update
 from channel_register.models import Channel, RosterWeek
 from channel_register.tests.channel_factories import png_upload, trained
 from channel_register.tests.channel_upkeep_factories import screenshot_duty, weekly_check
+from kob_social.history import bulk_create_with_history, update_with_history
 from metrics.domain import imports
 from metrics.domain.measurements import record_measurement
 from metrics.enums import EvaluationStatus
@@ -229,7 +230,7 @@ def test_read_facts_people_named_once_with_their_training(org):
         screenshot_responsible=lifelong,
         others=[lifelong, lapsed, org.medarbetare],
     )
-    TrainingRecord.objects.filter(user=lapsed).update(valid_until=TODAY - timedelta(days=1))
+    update_with_history(TrainingRecord.objects.filter(user=lapsed), valid_until=TODAY - timedelta(days=1))
 
     facts = facts_of(channel)
 
@@ -278,7 +279,7 @@ def test_read_facts_last_evaluated_on_the_latest_completed_evaluation_local_date
 def copies(channel: Channel, n: int) -> list[Channel]:
     """`n` copies of `channel` with its people, its plan in force and that plan's goals, its roster
     and its rhythm checks: arranged with the ORM (bulk), so that 50 channels take a moment."""
-    Channel.objects.bulk_create(
+    bulk_create_with_history(
         [
             Channel(
                 platform=channel.platform,
@@ -290,15 +291,17 @@ def copies(channel: Channel, n: int) -> list[Channel]:
                 activated_at=channel.activated_at,
             )
             for i in range(n)
-        ]
+        ],
+        Channel,
     )
     made = list(Channel.objects.filter(name__startswith=f"{channel.name} ").order_by("pk"))
     plan = Plan.objects.get(pk=plan_in_force(channel).pk)
     content = {f.attname: getattr(plan, f.attname) for f in Plan._meta.concrete_fields if f.attname != "id"}
-    Plan.objects.bulk_create([Plan(**{**content, "series": uuid.uuid4(), "channel_id": copy.pk}) for copy in made])
+    plans = [Plan(**{**content, "series": uuid.uuid4(), "channel_id": copy.pk}) for copy in made]
+    bulk_create_with_history(plans, Plan)
     plan_of = dict(Plan.objects.filter(channel__in=made).values_list("channel_id", "pk"))
     original_goals = list(Goal.objects.filter(plan__channel=channel, plan__status="godkand"))
-    Goal.objects.bulk_create(
+    bulk_create_with_history(
         [
             Goal(
                 plan_id=plan_of[copy.pk],
@@ -306,19 +309,21 @@ def copies(channel: Channel, n: int) -> list[Channel]:
             )
             for copy in made
             for goal in original_goals
-        ]
+        ],
+        Goal,
     )
     others = list(channel.others.values_list("pk", flat=True))
     Channel.others.through.objects.bulk_create(
         [Channel.others.through(channel_id=copy.pk, user_id=person) for copy in made for person in others]
     )
     weeks = list(RosterWeek.objects.filter(channel=channel))
-    RosterWeek.objects.bulk_create(
+    bulk_create_with_history(
         [
             RosterWeek(channel=copy, iso_year=week.iso_year, iso_week=week.iso_week, primary_id=week.primary_id)
             for copy in made
             for week in weeks
-        ]
+        ],
+        RosterWeek,
     )
     for copy in made:
         weekly_check(copy, TODAY - timedelta(weeks=1), actual=1)

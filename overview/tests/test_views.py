@@ -351,8 +351,9 @@ def test_overview_csv_query_count_is_the_same_for_1_3_and_50_channels(client, or
         channel_with(org.library, f"Kanal {i:02d}")
     client.force_login(org.kommunikator)
 
-    # The frame, the units for the filter, and the rows (read a chunk at a time by one query).
-    with django_assert_num_queries(8):
+    # The frame, the units for the filter, the export's audit event, and the rows (read a chunk
+    # at a time by one query).
+    with django_assert_num_queries(9):
         response = client.get(reverse("overview:csv"))
         text = csv_text(response)
 
@@ -402,8 +403,8 @@ def test_report_half_year_not_begun_or_unreadable_is_the_current_one(client, org
 
 
 # The frame, the problem channels' count and first rows, the updates per week, the rhythm the
-# plans require, the totals (four queries) and the resources per unit.
-REPORT_QUERIES = 15
+# plans require, the totals (four queries), the resources per unit, and the download's audit event.
+REPORT_QUERIES = 16
 
 
 @pytest.mark.parametrize("n", [1, 3, 50])

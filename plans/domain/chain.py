@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import User
 from accounts.queries import chef_of
+from audit import domain as audit
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Conflict, Incomplete, NotAllowed
 
 from .. import rules
+from ..audited import transition_event
 from ..enums import COMMENT_REQUIRED, DECISIONS, STEP_ROLE, TRANSITIONS, Action, PlanStatus, Step
 from ..models import Decision
 from .diarienummer import next_diarienummer
@@ -60,8 +62,11 @@ def transition(
     Conflict (the document changed since `expected_revision`, or someone else won the race).
     """
     comment = (comment or "").strip()
-    with transaction.atomic():
+    # One audit event in the transaction, linking the history rows the transition writes; none
+    # when it is refused or rolled back.
+    with transaction.atomic(), audit.action(transition_event(kind.model, action), actor=actor, reason=comment) as event:
         document = kind.model.objects.select_related("unit", "author", "deciding_chef").get(pk=document_id)
+        event.about = document
         if expected_revision is not None and document.revision != expected_revision:
             raise Conflict()
         target = TRANSITIONS.get((document.status, action))

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import domain as audit
 from channel_register.domain.channels import channel_transition
 from channel_register.enums import ChannelAction, ChannelStatus
 from channel_register.models import Channel
@@ -77,16 +78,18 @@ def create_closure_request(channel_id: int, *, actor: User, analysis: dict, reas
     closure._history_user = actor
     closure._change_reason = reason or None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.action("plans.closurerequest.created", actor=actor, reason=reason) as event:
             closure.save()
+            event.about = closure
     except IntegrityError as exc:
         raise Conflict(_("A closure request for this channel is already being drafted or decided.")) from exc
     return closure
 
 
 def save_closure_request(closure_id: int, *, actor: User, expected_revision: int, analysis: dict) -> ClosureRequest:
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("plans.closurerequest.saved", actor=actor) as event:
         closure = ClosureRequest.objects.get(pk=closure_id)
+        event.about = closure
         if not rules.can_edit_closure(actor, closure):
             raise NotAllowed(_("Only the author can edit the request, while it is a draft or returned."))
         for field in ClosureRequest.ANALYSIS_FIELDS:

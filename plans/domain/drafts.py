@@ -7,6 +7,7 @@ from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Unit, User
+from audit import domain as audit
 from channel_register.domain.channels import archive_unstarted_channel, describe_channel
 from channel_register.enums import ChannelStatus
 from channel_register.models import Channel
@@ -71,7 +72,7 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
     unit: Unit = content["unit"]
     if not rules.can_create_plan_for(author, unit):
         raise NotAllowed(_("You can only write plans for your own unit."))
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("plans.plan.created", actor=author) as event:
         plan = Plan(author=author, **{field: content.get(field) for field in CONTENT_FIELDS if field in content})
         _blank_to_empty(plan)
         if errors := written_errors(plan, [Goal(**_goal_values(data)) for data in goals]):
@@ -80,6 +81,7 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
             _link(plan, chosen)
         plan._history_user = author
         plan.save()
+        event.about = plan
         plan.other_people.set(other_people)
         _write_goals(plan, goals)
         assign_perm(rules.CHANGE_PLAN, author, plan)
@@ -98,8 +100,9 @@ def save_draft(
     `content["channel"]`, if given, is the channel a first version is for: an existing channel
     of the unit (linkable_channels), or None for a new one (see _choose_channel).
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("plans.plan.saved", actor=actor) as event:
         plan = Plan.objects.select_related("unit").get(pk=plan_id)
+        event.about = plan
         if not rules.can_edit_plan(actor, plan):
             raise NotAllowed(_("You cannot edit this plan."))
         new_unit = content.get("unit", plan.unit)
@@ -245,7 +248,7 @@ def revise(plan_id: int, *, actor: User, reason: str = "") -> Plan:
     The approved version stays in force (and read-only) until the new one is approved. `reason`,
     if given, is the draft's first history entry's reason (an evaluation that started it).
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.action("plans.plan.revised", actor=actor, reason=reason) as event:
         current = Plan.objects.select_related("unit").get(pk=plan_id)
         if not rules.can_revise(actor, current):
             raise NotAllowed(_("Only an approved plan can be revised, by its unit."))
@@ -278,6 +281,7 @@ def revise(plan_id: int, *, actor: User, reason: str = "") -> Plan:
             # the database's constraints (one open version per series, unique version
             # number) stop the second, which gets the clear message instead of an error 500.
             raise Conflict(_("A new version of this plan is already being drafted or decided.")) from exc
+        event.about = draft
         draft.other_people.set(current.other_people.all())
         _write_goals(draft, [{field: getattr(goal, field) for field in GOAL_FIELDS} for goal in current.goals.all()])
         assign_perm(rules.CHANGE_PLAN, actor, draft)
@@ -299,7 +303,10 @@ def _goal_values(data: dict) -> dict:
 
 
 def _write_goals(plan: Plan, goals) -> None:
+    """Create, update and delete the plan's goals as listed; their history rows name the person
+    who saved the plan (its `_history_user`)."""
     existing = {goal.pk: goal for goal in plan.goals.all()}
+    actor = getattr(plan, "_history_user", None)
     keep = set()
     for position, data in enumerate(goals):
         values = _goal_values(data)
@@ -309,8 +316,10 @@ def _write_goals(plan: Plan, goals) -> None:
         for field, value in values.items():
             setattr(goal, field, value)
         goal.position = position
+        goal._history_user = actor
         goal.save()
         keep.add(goal.pk)
     for pk, goal in existing.items():
         if pk not in keep:
+            goal._history_user = actor
             goal.delete()

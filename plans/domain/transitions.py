@@ -3,9 +3,11 @@
 from django.db import transaction
 
 from accounts.models import User
+from audit import domain as audit
 from channel_register.domain.channels import create_planned_channel, describe_channel
 
 from .. import rules
+from ..audited import transition_event
 from ..enums import Action, PlanStatus
 from ..models import Plan
 from . import archive, chain, notices
@@ -22,8 +24,9 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
     leave two approved versions in force.
     """
     for previous in Plan.objects.filter(series=plan.series, status=PlanStatus.GODKAND).exclude(pk=plan.pk):
-        chain.claim(previous)
-        chain.apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
+        with audit.action(transition_event(Plan, Action.SUPERSEDE), about=previous, actor=actor):
+            chain.claim(previous)
+            chain.apply(previous, PlanStatus.ERSATT, actor, Action.SUPERSEDE, now)
     if plan.channel_id is not None:
         describe_channel(
             plan.channel_id,

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
 from channel_register.models import Channel
+from kob_social.history import AddressedHistoricalRecord
 
 from ..enums import PlanStatus
 from .chain import ChainStateMixin
@@ -37,7 +38,7 @@ class ClosureRequest(ChainStateMixin, models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     ANALYSIS_FIELDS = ["reason", "measures_tried", "visitor_figures", "followers_notice", "account_fate"]
 

@@ -21,6 +21,7 @@ from accounts.enums import Role
 from accounts.models import Unit
 from channel_register.enums import FrequencyPeriod, Platform
 from channel_register.models.channel import valid_hours_per_week
+from kob_social.history import AddressedHistoricalRecord
 
 from ..enums import (
     ANSWER_MAX_LENGTH,
@@ -206,7 +207,7 @@ class Plan(ChainStateMixin, models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[other_people])
+    history = HistoricalRecords(m2m_fields=[other_people], bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -261,7 +262,7 @@ class Goal(models.Model):
         _("Target value"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[not_negative]
     )
     deadline = models.DateField(_("Deadline"), null=True, blank=True, validators=[valid_deadline])
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -296,7 +297,7 @@ class Decision(models.Model):
         default=False,
         help_text=_("The manager wrote the plan and signed the manager step by submitting it."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
         ordering = ["decided_at", "pk"]

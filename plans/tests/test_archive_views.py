@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from kob_social.history import update_with_history
 from plans.domain.archive import PREVIEW_RETRY_AFTER, build_snapshot, fail_preview, fingerprint, render_preview
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
@@ -236,7 +237,7 @@ def test_plan_preview_after_the_plan_changed_is_made_again(client, org, django_c
     client.get(url)
     old = fingerprint(build_snapshot(plan))
     render_preview(plan.pk, old)
-    Plan.objects.filter(pk=plan.pk).update(purpose="Ett nytt syfte.")
+    update_with_history(Plan.objects.filter(pk=plan.pk), purpose="Ett nytt syfte.")
     plan.refresh_from_db()
 
     with django_capture_on_commit_callbacks() as queued:

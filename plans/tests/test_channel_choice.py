@@ -15,6 +15,7 @@ from channel_register.models import Channel
 from channel_register.queries import near_duplicate_channels
 from channel_register.tests.channel_factories import approved_plan
 from kob_social.errors import Incomplete, NotAllowed
+from kob_social.history import update_with_history
 from plans.domain.drafts import create_draft, revise, save_draft
 from plans.domain.transitions import transition
 from plans.enums import Action, PlanStatus
@@ -136,7 +137,8 @@ def test_withdraw_first_plan_for_existing_channel_that_became_active_keeps_it(or
     plan = create_draft(
         author=org.medarbetare, content={**plan_content(org.library, org.medarbetare), "channel": channel}
     )
-    Channel.objects.filter(pk=channel.pk).update(status=ChannelStatus.AKTIV)  # arrange: active by other means
+    # arrange: active by other means
+    update_with_history(Channel.objects.filter(pk=channel.pk), status=ChannelStatus.AKTIV)
 
     transition(plan.pk, Action.WITHDRAW, actor=org.medarbetare)
 
@@ -336,7 +338,7 @@ def draft_from_before(org, **overrides) -> Plan:
     channel = create_planned_channel(
         platform=plan.platform, name=plan.channel_name, url=plan.channel_url, unit=plan.unit
     )
-    Plan.objects.filter(pk=plan.pk).update(channel=channel)  # arrange: the old state in the database
+    update_with_history(Plan.objects.filter(pk=plan.pk), channel=channel)  # arrange: the old state in the database
     return Plan.objects.get(pk=plan.pk)
 
 

@@ -13,6 +13,7 @@ from accounts.enums import Role
 from accounts.tests.factories import make_user
 from channel_register.domain.channels import appoint
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
+from kob_social.history import update_with_history
 from plans.domain.transitions import transition
 from plans.enums import Action
 from plans.models import ClosureRequest, Plan
@@ -65,8 +66,8 @@ def test_home_waiting_lists_plans_and_closures_longest_waiting_first(client, org
     plan = complete_plan(org.medarbetare, channel_name="Bibliotekets Facebook")
     transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)
     now = timezone.now()
-    ClosureRequest.objects.filter(pk=closure.pk).update(status_changed_at=now - timedelta(days=3))
-    Plan.objects.filter(pk=plan.pk).update(status_changed_at=now - timedelta(days=1))
+    update_with_history(ClosureRequest.objects.filter(pk=closure.pk), status_changed_at=now - timedelta(days=3))
+    update_with_history(Plan.objects.filter(pk=plan.pk), status_changed_at=now - timedelta(days=1))
     client.force_login(org.chef)
 
     response = client.get(reverse("home"))

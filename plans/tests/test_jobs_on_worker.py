@@ -13,6 +13,7 @@ from channel_register import tasks as register_tasks
 from channel_register.domain.channels import appoint
 from channel_register.models import Channel, RhythmCheck, ScreenshotDuty
 from channel_register.tests.channel_factories import active_channel, approved_plan, trained
+from kob_social.history import update_with_history
 from kob_social.testing.waiting import wait_for_idle_broker
 from notifications.enums import EmailStatus
 from notifications.models import Notification
@@ -59,9 +60,9 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
     channel = active_channel(org)
     appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
     # Active since eight months: its inventory is overdue, and whole weeks are judged.
-    Channel.objects.filter(pk=channel.pk).update(activated_at=timezone.now() - timedelta(days=240))
+    update_with_history(Channel.objects.filter(pk=channel.pk), activated_at=timezone.now() - timedelta(days=240))
     waiting = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
-    Plan.objects.filter(pk=waiting.pk).update(status_changed_at=timezone.now() - timedelta(days=10))
+    update_with_history(Plan.objects.filter(pk=waiting.pk), status_changed_at=timezone.now() - timedelta(days=10))
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     trained(org.medarbetare2, valid_until=today + timedelta(days=30))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from channel_register.domain.channels import appoint
 from channel_register.tests.channel_factories import ANALYSIS, active_channel, trained
 from kob_social.errors import Incomplete
+from kob_social.history import update_with_history
 from plans.domain import closures
 from plans.domain.drafts import create_draft, save_draft
 from plans.domain.transitions import transition
@@ -354,14 +355,15 @@ def test_save_draft_more_goals_than_allowed_incomplete_nothing_saved(org):
 
 def test_submit_plan_with_stored_out_of_range_values_incomplete_at_fields(org):
     plan = complete_plan(org.medarbetare)
-    Plan.objects.filter(pk=plan.pk).update(
+    update_with_history(
+        Plan.objects.filter(pk=plan.pk),
         working_hours_per_week=Decimal("-1"),
         update_count=0,
         purpose=too_long(ANSWER_LIMIT),
         terms_reviewed_on=datetime.date(9999, 12, 31),
     )
     goal = plan.goals.get()
-    Goal.objects.filter(pk=goal.pk).update(deadline=datetime.date(1, 1, 1), baseline=Decimal("-5"))
+    update_with_history(Goal.objects.filter(pk=goal.pk), deadline=datetime.date(1, 1, 1), baseline=Decimal("-5"))
     before = snapshot()
 
     with pytest.raises(Incomplete) as refused:
@@ -383,7 +385,7 @@ def test_submit_plan_with_stored_out_of_range_values_incomplete_at_fields(org):
 
 def test_plan_edit_check_shows_stored_negative_hours_at_field(client, org):
     plan = complete_plan(org.medarbetare)
-    Plan.objects.filter(pk=plan.pk).update(working_hours_per_week=Decimal("-1"))
+    update_with_history(Plan.objects.filter(pk=plan.pk), working_hours_per_week=Decimal("-1"))
     client.force_login(org.medarbetare)
 
     response = client.get(reverse("plans:edit", args=[plan.pk]) + "?kontrollera=1")
@@ -399,7 +401,7 @@ def test_plan_edit_check_shows_stored_negative_hours_at_field(client, org):
 
 def test_approve_plan_with_stored_negative_hours_refused_nothing_decided(client, org):
     plan = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
-    Plan.objects.filter(pk=plan.pk).update(working_hours_per_week=Decimal("-1"))
+    update_with_history(Plan.objects.filter(pk=plan.pk), working_hours_per_week=Decimal("-1"))
     client.force_login(org.chef)
     before = snapshot()
 
@@ -420,7 +422,7 @@ def test_approve_plan_with_stored_negative_hours_refused_nothing_decided(client,
 
 def test_return_plan_with_stored_negative_hours_still_possible(org):
     plan = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
-    Plan.objects.filter(pk=plan.pk).update(working_hours_per_week=Decimal("-1"))
+    update_with_history(Plan.objects.filter(pk=plan.pk), working_hours_per_week=Decimal("-1"))
 
     returned = transition(plan.pk, Action.RETURN, actor=org.chef, comment="Arbetstiden kan inte vara negativ.")
 
@@ -504,7 +506,7 @@ def test_save_closure_request_analysis_over_limit_incomplete_nothing_saved(org, 
 
 def test_submit_closure_with_stored_over_limit_analysis_incomplete(org, channel):
     closure = closures.create_closure_request(channel.pk, actor=org.medarbetare, analysis=ANALYSIS)
-    ClosureRequest.objects.filter(pk=closure.pk).update(account_fate=too_long(ANSWER_LIMIT))
+    update_with_history(ClosureRequest.objects.filter(pk=closure.pk), account_fate=too_long(ANSWER_LIMIT))
 
     with pytest.raises(Incomplete) as refused:
         closures.transition(closure.pk, Action.SUBMIT, actor=org.medarbetare)

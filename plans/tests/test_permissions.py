@@ -79,6 +79,11 @@ EXPECTED = {
     ("preview:draft", "POST"):    (302, 405, 405, 405, 405, 405, 405, 405),
     ("preview:pending", "GET"):   (302, 202, 404, 202, 404, 202, 202, 202),
     ("preview:approved", "GET"):  (302, 404, 404, 404, 404, 404, 404, 404),
+    # The decision history of a plan (audit.rules.can_read_audit): the administrator and the
+    # kulturdirektör, whoever else may read the plan.
+    ("story:draft", "GET"):       (302, 403, 403, 403, 403, 403, 200, 200),
+    ("story:approved", "GET"):    (302, 403, 403, 403, 403, 403, 200, 200),
+    ("story:draft", "POST"):      (302, 405, 405, 405, 405, 405, 405, 405),
     # Everyone signed in may ask whether a document is a decided plan (a stranger to the plan
     # learns the fact and the diarienummer, not the content).
     ("verify", "GET"):            (302, 200, 200, 200, 200, 200, 200, 200),
@@ -154,7 +159,7 @@ def _request(world, endpoint: str) -> tuple[str, dict]:
         return reverse("plans:revise", args=[plan.pk]), {}
     if name == "goal_row":
         return reverse("plans:goal_row") + "?goals-TOTAL_FORMS=1", {}
-    if name in ("pdf", "preview"):
+    if name in ("pdf", "preview", "story"):
         return reverse(f"plans:{name}", args=[plan.pk]), {}
     if name == "verify":
         stored = world.plans["approved"].signed
@@ -186,10 +191,22 @@ def test_expected_table_covers_every_plan_url_and_action():
     names = {pattern.name for pattern in urlpatterns}
     covered = {endpoint.partition(":")[0] for endpoint, _ in EXPECTED}
 
-    assert names == {"list", "create", "goal_row", "detail", "edit", "action", "revise", "pdf", "preview", "verify"}
+    assert names == {
+        "list",
+        "create",
+        "goal_row",
+        "detail",
+        "edit",
+        "action",
+        "revise",
+        "pdf",
+        "preview",
+        "verify",
+        "story",
+    }
     assert set(ACTIONS.values()) == set(Action)
     pages = {"home", "list", "create", "detail", "edit", "action", "revise", "goal_row", "notifications"}
-    pages |= {"pdf", "preview", "verify"}
+    pages |= {"pdf", "preview", "verify", "story"}
     assert covered == pages | set(ACTIONS)
 
 

@@ -12,6 +12,7 @@ import pytest
 from accounts.enums import Role
 from accounts.tests.factories import make_user
 from kob_social.errors import Conflict, Incomplete, NotAllowed
+from kob_social.history import update_with_history
 from notifications.models import Notification
 from plans import rules
 from plans.domain.drafts import create_draft, revise, save_draft
@@ -475,7 +476,7 @@ def test_submit_goal_missing_fields_incomplete(org):
 def test_submit_zero_updates_incomplete(org):
     plan = complete_plan(org.medarbetare)
     # Stored before the limit existed: a draft can no longer be saved with 0 (test_limits.py).
-    Plan.objects.filter(pk=plan.pk).update(update_count=0)
+    update_with_history(Plan.objects.filter(pk=plan.pk), update_count=0)
 
     with pytest.raises(Incomplete) as refused:
         transition(plan.pk, Action.SUBMIT, actor=org.medarbetare)

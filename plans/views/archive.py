@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from audit import domain as audit
+
 from .. import rules
 from ..domain import archive
 from ..enums import PlanStatus
@@ -68,6 +70,7 @@ def plan_pdf(request, pk):
         response["Retry-After"] = "60"
         response["Cache-Control"] = "no-store"
         return response
+    audit.record("plans.signedplan.downloaded", about=plan, object_label=pdf_filename(plan))
     response = pdf_response(bytes(signed.pdf), pdf_filename(plan), disposition="attachment")
     response["ETag"] = f'"{signed.pdf_sha256}"'
     return response
@@ -91,6 +94,7 @@ def plan_preview(request, pk):
             response["HX-Redirect"] = request.path
             return response
         data = PlanPreview.objects.values_list("pdf", flat=True).get(pk=preview.pk)
+        audit.record("plans.plan.preview_downloaded", about=plan, object_label=pdf_filename(plan, "-utkast"))
         return pdf_response(bytes(data), pdf_filename(plan, "-utkast"), disposition="inline")
     context = {"plan": plan, "preview": preview, "show_error": may_see_render_error(request.user)}
     if request.htmx:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Unit
 from accounts.queries import is_overseer, readable_units
+from audit.rules import can_read_audit
 from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_errors
 
 from .. import rules
@@ -89,6 +90,7 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "actions": {action.name for action in actions},
         "decision_form": decision_form or DecisionForm(initial={"revision": plan.revision}),
         "can_edit": rules.can_edit_plan(user, plan),
+        "can_read_story": can_read_audit(user),
         "can_revise": rules.can_revise(user, plan) and not any(v.is_editable or v.is_pending for v in versions),
         "step": rules.decidable_step(user, plan),
         "returned": last_return(plan, decisions),
