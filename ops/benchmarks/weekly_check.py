@@ -143,8 +143,10 @@ def measure(channels: int, updates: int, monday: datetime.date) -> Measurement:
     )
 
 
+@fabricated_data()
 def reset() -> None:
-    """Empty the tables a measurement wrote, so that the next size starts from nothing."""
+    """Empty the tables a measurement wrote, so that the next size starts from nothing (the
+    fabricated register: deleting its people sets its units' chef to none without history)."""
 
     with connection.cursor() as cursor:
         for model in (Notification, RhythmCheck, ChannelUpdate, Plan, Channel):

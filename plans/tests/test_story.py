@@ -195,7 +195,7 @@ def test_story_shows_a_goal_change_old_and_new(client, org):
 
     response = client.get(story_url(plan))
 
-    goal_rows = [row for row in changes_rows(response) if row[2].startswith("Goal: ")]
+    goal_rows = [row for row in changes_rows(response) if row[2].startswith("Mål: ")]
     assert goal_rows[0][3] == "Målvärde: 2000,00 → 2500,00"
 
 
