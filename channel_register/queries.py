@@ -119,14 +119,18 @@ def absences_by_person(whose: Q, start: datetime.date, end: datetime.date) -> di
     return away
 
 
-def gap_days(days, monitors_of_week, away: dict[int, list[tuple]]) -> list[datetime.date]:
+def gap_days(days, monitors_of_week, away: dict[int, list[tuple]], departed) -> list[datetime.date]:
     """What a roster gap is, the one rule: a workday is a gap when no monitor assigned for its
-    ISO week is present on it (nobody assigned, or everyone assigned away: absences count).
+    ISO week is present on it (nobody assigned, or everyone assigned away: absences count, and
+    a deactivated person, who has left, is present on no day).
 
     `days` are the workdays to judge, `monitors_of_week((iso_year, iso_week))` the ids of the
-    week's primary and backup monitors (none: unassigned), `away` absences_by_person."""
+    week's primary and backup monitors (none: unassigned), `away` absences_by_person, and
+    `departed` the ids of the monitors who are no longer active (User.is_active false)."""
 
     def present(person_id: int, day: datetime.date) -> bool:
+        if person_id in departed:
+            return False
         return not any(starts_on <= day <= ends_on for starts_on, ends_on in away.get(person_id, ()))
 
     return [
@@ -141,22 +145,26 @@ def roster_gaps(
     `channels`, for the daily reminder. Channels without gaps are left out.
 
     Three queries whatever the number of channels: the channels, the roster rows of those
-    weeks, and the absences of their monitors that overlap the period (the last two take
-    `channels` as a subquery)."""
+    weeks (with whether each monitor is still active), and the absences of their monitors that
+    overlap the period (the last two take `channels` as a subquery)."""
     days = workdays(start, end)
     weeks = sorted({day.isocalendar()[:2] for day in days})
     rows = RosterWeek.objects.filter(week_keys_q(weeks), channel__in=channels)
-    monitors: dict[tuple[int, int, int], tuple[int, ...]] = {
-        (channel_id, year, week): tuple(pk for pk in (primary_id, backup_id) if pk is not None)
-        for channel_id, year, week, primary_id, backup_id in rows.values_list(
-            "channel_id", "iso_year", "iso_week", "primary_id", "backup_id"
+    monitors: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    departed: set[int] = set()
+    # Whether each monitor is still active comes in the same query (a join), not a fourth one.
+    for channel_id, year, week, primary_id, backup_id, primary_active, backup_active in rows.values_list(
+        "channel_id", "iso_year", "iso_week", "primary_id", "backup_id", "primary__is_active", "backup__is_active"
+    ):
+        monitors[channel_id, year, week] = tuple(pk for pk in (primary_id, backup_id) if pk is not None)
+        departed.update(
+            pk for pk, is_active in ((primary_id, primary_active), (backup_id, backup_active)) if pk and not is_active
         )
-    }
     monitors_q = Q(user__in=rows.values("primary_id")) | Q(user__in=rows.values("backup_id"))
     away = absences_by_person(monitors_q, start, end)
     gaps = {}
     for channel in channels.order_by("pk"):
-        found = gap_days(days, lambda key, pk=channel.pk: monitors.get((pk, *key), ()), away)
+        found = gap_days(days, lambda key, pk=channel.pk: monitors.get((pk, *key), ()), away, departed)
         if found:
             gaps[channel] = found
     return gaps
@@ -191,6 +199,9 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
         .select_related("primary", "backup")
     }
     people = {person.pk for row in rows.values() for person in (row.primary, row.backup) if person}
+    departed = {
+        person.pk for row in rows.values() for person in (row.primary, row.backup) if person and not person.is_active
+    }
     away = absences_by_person(Q(user_id__in=people), first_monday, mondays[-1] + datetime.timedelta(days=6))
 
     def monitors_of_week(key) -> tuple[int, ...]:
@@ -202,7 +213,7 @@ def roster_outlook(channel: Channel, start: datetime.date, weeks: int = ROSTER_O
         row = rows.get(key)
         primary, backup = (row.primary, row.backup) if row else (None, None)
         days = workdays(max(monday, start), monday + datetime.timedelta(days=4))
-        gaps = tuple(gap_days(days, monitors_of_week, away))
+        gaps = tuple(gap_days(days, monitors_of_week, away, departed))
         outlook.append(RosterWeekView(key[0], key[1], monday, primary, backup, gaps))
     return outlook
 
