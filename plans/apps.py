@@ -17,10 +17,15 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         # circular: the link reads plans' queries, which need the app registry ready.
+        from django.db.models.signals import post_save
+
+        from accounts.models import Unit
         from channel_register import hooks
 
         from .audited import register_with_audit
         from .channel_link import LINK
+        from .domain import routing
 
         hooks.connect(LINK)
         register_with_audit()
+        post_save.connect(routing.unit_saved, sender=Unit, dispatch_uid="plans.routing.unit_saved")

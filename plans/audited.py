@@ -27,8 +27,18 @@ def transition_event(model, action: Action) -> str:
     return f"{model._meta.label_lower}.{Action(action).value}"
 
 
+def rerouted_event(model) -> str:
+    """The audit action of a document moved to its unit's new chef: `plans.plan.rerouted`."""
+    return f"{model._meta.label_lower}.rerouted"
+
+
 def register_with_audit() -> None:
     for model in (Plan, ClosureRequest):
+        register(
+            rerouted_event(model),
+            format_lazy("{} {}", capfirst(model._meta.verbose_name), _("moved to the unit's new manager")),
+            Kind.DECISION,
+        )
         for action, done in DONE.items():
             register(
                 transition_event(model, action),

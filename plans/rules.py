@@ -9,7 +9,7 @@ permission `plans.change_plan`, granted to the author when the plan is created.
 
 from accounts.enums import UnitKind
 from accounts.models import Unit, User
-from accounts.queries import is_overseer
+from accounts.queries import is_chef_of, is_overseer
 from accounts.rules import can_read_unit, has_object_perm, readable_unit_ids
 from channel_register.rules import can_manage_channel
 
@@ -51,17 +51,29 @@ def decidable_step(user: User, plan: Plan) -> Step | None:
 
     Nobody decides on a plan they wrote; the only exception is the kulturdirektör, who
     decides Staben's plans. (A chef who writes a plan signed the chef step by submitting.)
+
+    The chef step belongs to whoever is the unit's chef now (`chef_of`: its own active chef,
+    else the nearest above), not to the chef of the day it was submitted: a chef who left or
+    moved no longer decides it, and a newly appointed one does. `deciding_chef` says whom it
+    waits at (inbox, reminders, notices); domain.routing keeps it in step when a chef changes.
     """
     step = plan.current_step
     if step is None or not user.is_authenticated or not user.is_active:
         return None
     own = plan.author_id == user.pk
     allowed = {
-        Step.CHEF: lambda: plan.deciding_chef_id == user.pk and not own,
+        Step.CHEF: lambda: not own and _is_chef_now(user, plan.unit),
         Step.KOMMUNIKATION: lambda: user.is_kommunikationsansvarig and not own,
         Step.DIREKTOR: lambda: user.is_kulturdirektor and (not own or in_staben(plan.unit)),
     }[step]()
     return step if allowed else None
+
+
+def _is_chef_now(user: User, unit: Unit) -> bool:
+    """`is_chef_of`, without reading the unit's chef when that is `user` (active, checked by the
+    caller): `chef_of` stops at the unit's own active chef. The reminder sweep asks this of the
+    chef each of many documents waits at."""
+    return unit.chef_id == user.pk or is_chef_of(user, unit)
 
 
 def can_withdraw(user: User, plan: Plan) -> bool:

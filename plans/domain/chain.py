@@ -74,7 +74,7 @@ def transition(
             raise NotAllowed(_("This action is not possible in the current state."))
 
         decision = None
-        submitted_fields: list[str] = []
+        submitted_fields: list[str] = []  # set by the submission or the chef's decision
         now = timezone.now()
         if action == Action.SUBMIT:
             target, decision, submitted_fields = _prepare_submission(kind, document, actor, now)
@@ -86,6 +86,11 @@ def transition(
                 raise Incomplete({"comment": [_("Write a comment: the author needs to know why.")]})
             if action == Action.APPROVE:
                 _refuse_approving_stored_errors(kind, document)
+            if step == Step.CHEF and document.deciding_chef_id != actor.pk:
+                # The unit's chef now decides (rules.decidable_step), whoever it waited at:
+                # the signed document names who decided.
+                document.deciding_chef = actor
+                submitted_fields.append("deciding_chef")
             decision = Decision(
                 **{kind.decision_field: document},
                 step=step,

@@ -109,3 +109,49 @@ def document_transitioned(plan, action: Action, actor: User, previous_status: st
                 PlanStatus.AVSLAGEN: _("Closure request rejected: %(plan)s"),
             }.get(plan.status, _("News about your closure request: %(plan)s")) % {"plan": title}
         tell(plan.author, f"plan_{action}", subject, body)
+
+
+def chef_changed(document, previous: User | None) -> None:
+    """Tell the chef a waiting plan or closure request left, and whoever may decide it now, that
+    the unit's chef changed (domain.routing, after the move is saved). Once each: the key carries
+    the revision the move gave the document."""
+    is_plan = isinstance(document, Plan)
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "plan": str(document),
+            "unit": document.unit,
+            "chef": document.deciding_chef,
+            "step": document.get_status_display(),
+        }
+
+        def tell(person: User, kind: str, subject: str, body: str) -> None:
+            notify(
+                recipient=person,
+                kind=kind,
+                key=f"{document._meta.model_name}:{document.pk}:r{document.revision}:{kind}:{person.pk}",
+                subject=subject % values,
+                body=body % values,
+                url=document.get_absolute_url(),
+            )
+
+        deciders = next_deciders(document)
+        if previous is not None and previous.is_active and previous not in deciders:
+            tell(
+                previous,
+                "plan_moved",
+                _("A plan no longer waits for you: %(plan)s")
+                if is_plan
+                else _("A closure request no longer waits for you: %(plan)s"),
+                _("The manager of %(unit)s has changed: %(plan)s is now decided by %(chef)s.")
+                if document.deciding_chef
+                else _("The manager of %(unit)s has changed: %(plan)s waits until the unit has a manager again."),
+            )
+        for person in deciders:
+            tell(
+                person,
+                "plan_waiting",
+                _("A plan is waiting for your decision: %(plan)s")
+                if is_plan
+                else _("A closure request is waiting for your decision: %(plan)s"),
+                _("The manager of %(unit)s has changed: %(plan)s now waits for your decision at the step “%(step)s”."),
+            )
