@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 # The small demo organisation every app's tests build on (accounts/tests/org.py).
-from accounts.tests.org import org  # noqa: F401
+from accounts.tests.org import deputies, org  # noqa: F401
 from kob_social.testing.services import (
     CeleryWorker,
     RedisServer,

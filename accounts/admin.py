@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kob_social.history_admin import ReadOnlyHistoryAdmin
 
-from .models import Absence, TrainingRecord, Unit, User
+from .models import Absence, Deputy, TrainingRecord, Unit, User
 
 
 @admin.register(User)
@@ -58,3 +58,22 @@ class AbsenceAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
     date_hierarchy = "starts_on"
+
+
+@admin.register(Deputy)
+class DeputyAdmin(ReadOnlyHistoryAdmin):
+    """Deputy arrangements (ersättare): a standing deputy kulturdirektör or kommunikationsansvarig
+    is one without an end, acting where the holder may not decide. Chefs record their own on the
+    deputies page."""
+
+    list_display = ("deputy", "person", "role", "unit", "condition", "starts_on", "ends_on")
+    list_filter = ("role", "condition")
+    search_fields = ("deputy__full_name", "person__full_name")
+    list_select_related = ("deputy", "person", "unit")
+    autocomplete_fields = ("person", "deputy", "unit")
+    exclude = ("registered_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.registered_by = request.user
+        super().save_model(request, obj, form, change)

@@ -42,3 +42,15 @@ class AbsenceKind(models.TextChoices):
     SEMESTER = "semester", _("Vacation")
     TJANSTLEDIGHET = "tjanstledighet", _("Leave of absence")
     OTHER = "annat", _("Other absence")
+
+
+# The roles of the decision chain, the ones a deputy (ersättare) can act in.
+DECIDING_ROLES = (Role.CHEF, Role.KOMMUNIKATIONSANSVARIG, Role.KULTURDIREKTOR)
+
+
+class DeputyCondition(models.TextChoices):
+    """When a deputy acts for the person (within the arrangement's period)."""
+
+    ALWAYS = "alltid", _("Throughout the period")
+    ABSENT = "franvaro", _("When the person is registered as absent")
+    DISQUALIFIED = "jav", _("When the person may not decide (their own document, or a step they already decided)")

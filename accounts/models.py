@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from kob_social.history import AddressedHistoricalRecord
 
-from .enums import UNIT_PARENT_KINDS, AbsenceKind, Course, Role, UnitKind
+from .enums import DECIDING_ROLES, UNIT_PARENT_KINDS, AbsenceKind, Course, DeputyCondition, Role, UnitKind
 
 
 class Unit(models.Model):
@@ -251,6 +251,92 @@ class Absence(models.Model):
 
     def covers(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class Deputy(models.Model):
+    """An arrangement: `deputy` (B) acts for `person` (A) in a deciding role (ersättare,
+    tillförordnad) from `starts_on` to `ends_on` (empty: until further notice), throughout the
+    period, only on the days A is registered absent, or only where A may not decide (A wrote the
+    document, or decided another step of it). For the chef role it covers one unit (and the
+    units below it that have no chef of their own); the other roles cover the whole
+    administration. A standing deputy kulturdirektör is such an arrangement without an end, for
+    the kulturdirektör's own documents. Who may decide with it: plans.rules."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acts for"),
+        on_delete=models.CASCADE,
+        related_name="deputy_arrangements",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="deputyships"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=[(role.value, role.label) for role in DECIDING_ROLES])
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Only for the manager role: the unit the deputy decides for."),
+    )
+    condition = models.CharField(
+        _("acts"), max_length=20, choices=DeputyCondition.choices, default=DeputyCondition.ALWAYS
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("deputy arrangement")
+        verbose_name_plural = _("deputy arrangements")
+        indexes = [
+            models.Index(fields=["deputy", "starts_on"]),
+            models.Index(fields=["person", "role"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(person=models.F("deputy")), name="deputy_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="deputy_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.CHEF, unit__isnull=False)
+                | (~models.Q(role=Role.CHEF) & models.Q(unit__isnull=True)),
+                name="deputy_unit_only_for_chef",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(deputy)s for %(person)s") % {"deputy": self.deputy, "person": self.person}
+
+    def clean(self):
+        errors = {}
+        if self.person_id and self.person_id == self.deputy_id:
+            errors["deputy"] = _("A person cannot be their own deputy.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The last day cannot be before the first day.")
+        if self.role == Role.CHEF and not self.unit_id:
+            errors["unit"] = _("Choose the unit the deputy decides for.")
+        elif self.role and self.role != Role.CHEF and self.unit_id:
+            errors["unit"] = _("Only a manager's deputy is for a unit; leave it empty.")
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class PasswordResetRequest(models.Model):

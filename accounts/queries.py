@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from guardian.shortcuts import get_objects_for_user
 
 from .enums import Course, Role, UnitKind
-from .models import TrainingRecord, Unit, User
+from .models import Absence, Deputy, TrainingRecord, Unit, User
 
 
 def users_with_role(role: Role) -> QuerySet[User]:
@@ -109,6 +109,50 @@ def is_overseer(user: User) -> bool:
     return user.is_authenticated and (
         user.is_kommunikationsansvarig or user.is_kulturdirektor or user.is_systemadministrator or user.is_superuser
     )
+
+
+# --- Deputies -----------------------------------------------------------------------------------------
+
+
+def in_force_q(on: date, prefix: str = "") -> Q:
+    """A filter for deputy arrangements in force on `on`."""
+    return Q(**{f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def deputyships_of(user: User, on: date) -> list[Deputy]:
+    """The arrangements in force on `on` in which `user` deputises for someone active, read once
+    per day and kept on the user object (a page asks for every document it shows)."""
+    cache = getattr(user, "_deputyships", None)
+    if cache is None or cache[0] != on:
+        rows = list(
+            Deputy.objects.filter(in_force_q(on), deputy=user, person__is_active=True)
+            .select_related("person", "unit")
+            .order_by("pk")
+        )
+        cache = user._deputyships = (on, rows)
+    return cache[1]
+
+
+def arrangements_for(role: Role, on: date) -> list[Deputy]:
+    """Every arrangement in force on `on` for `role` between active people."""
+    return list(
+        Deputy.objects.filter(in_force_q(on), role=role, person__is_active=True, deputy__is_active=True)
+        .select_related("person", "deputy", "unit")
+        .order_by("pk")
+    )
+
+
+def is_absent(person: User, on: date) -> bool:
+    """Whether `person` is registered absent on `on` (read once per person and day)."""
+    cache = getattr(person, "_absent_on", None)
+    if cache is None or cache[0] != on:
+        cache = person._absent_on = (
+            on,
+            Absence.objects.filter(user=person, starts_on__lte=on, ends_on__gte=on).exists(),
+        )
+    return cache[1]
 
 
 # --- Legal training ---------------------------------------------------------------------------------

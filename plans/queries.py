@@ -1,10 +1,11 @@
 """Reads of plans. Every list of plans goes through `plans_visible_to`."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from accounts.enums import UnitKind
+from accounts.enums import DeputyCondition, Role, UnitKind
 from accounts.models import Unit, User
-from accounts.queries import is_overseer, readable_units
+from accounts.queries import deputyships_of, is_absent, is_overseer, readable_units, unit_and_descendant_ids
 from channel_register.enums import ChannelStatus
 from channel_register.models import (
     Agreement,
@@ -16,7 +17,7 @@ from channel_register.models import (
     Screenshot,
 )
 
-from .enums import EDITABLE, PENDING, Action, PlanStatus
+from .enums import EDITABLE, PENDING, Action, PlanStatus, Step
 from .models import ClosureRequest, Decision, Plan
 
 
@@ -34,22 +35,56 @@ def staben_unit_ids() -> QuerySet:
     return Unit.objects.filter(Q(kind=UnitKind.STAB) | Q(parent__kind=UnitKind.STAB)).values("pk")
 
 
-def _waiting_for(user: User) -> Q:
-    """Documents of the chain (plans, closure requests: the same fields) waiting at a step
-    that `user` may decide now (mirrors rules.decidable_step)."""
-    waiting = Q(status=PlanStatus.HOS_CHEF, deciding_chef=user) & ~Q(author=user)
+def _waiting_for(user: User, model) -> Q:
+    """Documents of `model` (plans or closure requests: the same fields) waiting at a step that
+    `user` may decide now, in their own right or as a deputy (mirrors rules.authority)."""
+    today = timezone.localdate()
+    waiting = Q(status=PlanStatus.HOS_CHEF, deciding_chef=user)
     if user.is_kommunikationsansvarig:
-        waiting |= Q(status=PlanStatus.HOS_KOMMUNIKATION) & ~Q(author=user)
+        waiting |= Q(status=PlanStatus.HOS_KOMMUNIKATION)
     if user.is_kulturdirektor:
-        waiting |= Q(status=PlanStatus.HOS_DIREKTOR) & (~Q(author=user) | Q(unit__in=staben_unit_ids()))
-    return waiting
+        waiting |= Q(status=PlanStatus.HOS_DIREKTOR)
+    for arrangement in deputyships_of(user, today):
+        holder = arrangement.person
+        if arrangement.condition == DeputyCondition.ABSENT and not is_absent(holder, today):
+            continue
+        if arrangement.role == Role.CHEF:
+            held = Q(
+                status=PlanStatus.HOS_CHEF,
+                deciding_chef=holder,
+                unit__in=sorted(unit_and_descendant_ids(arrangement.unit)),
+            )
+        elif arrangement.role == Role.KOMMUNIKATIONSANSVARIG and holder.is_kommunikationsansvarig:
+            held = Q(status=PlanStatus.HOS_KOMMUNIKATION)
+        elif arrangement.role == Role.KULTURDIREKTOR and holder.is_kulturdirektor:
+            held = Q(status=PlanStatus.HOS_DIREKTOR)
+        else:
+            continue
+        if arrangement.condition == DeputyCondition.DISQUALIFIED:
+            held &= Q(author=holder) | _second_step_q(model, holder)
+        waiting |= held
+    return waiting & ~Q(author=user) & ~_second_step_q(model, user)
+
+
+def _second_step_q(model, person: User) -> Q:
+    """Documents waiting at a step `person` may not decide because they approved another step of
+    it in this round; the kulturdirektör's chef step of a Staben document does not count."""
+    if not person.is_kulturdirektor:
+        return approved_in_round_q(model, person)
+    return approved_in_round_q(model, person, steps=[Step.KOMMUNIKATION]) | (
+        approved_in_round_q(model, person, steps=[Step.CHEF]) & ~Q(unit__in=staben_unit_ids())
+    )
 
 
 def plans_awaiting(user: User) -> QuerySet[Plan]:
     """Plans waiting at a step that `user` may decide now, the longest-waiting first."""
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
-    return Plan.objects.filter(_waiting_for(user)).select_related("unit", "author").order_by("status_changed_at", "pk")
+    return (
+        Plan.objects.filter(_waiting_for(user, Plan))
+        .select_related("unit", "author")
+        .order_by("status_changed_at", "pk")
+    )
 
 
 def closures_awaiting(user: User) -> QuerySet[ClosureRequest]:
@@ -57,7 +92,7 @@ def closures_awaiting(user: User) -> QuerySet[ClosureRequest]:
     if not user.is_authenticated or not user.is_active:
         return ClosureRequest.objects.none()
     return (
-        ClosureRequest.objects.filter(_waiting_for(user))
+        ClosureRequest.objects.filter(_waiting_for(user, ClosureRequest))
         .select_related("channel", "unit", "author")
         .order_by("status_changed_at", "pk")
     )
@@ -152,3 +187,50 @@ def last_return(document: Plan | ClosureRequest, decisions: list[Decision] | Non
             .order_by("decided_at", "pk")
         )
     return next((decision for decision in reversed(decisions) if decision.outcome == Action.RETURN), None)
+
+
+# --- The current round of the chain -------------------------------------------------------------------
+# A round runs from a submission to the document's next return for changes (or its end). Nobody
+# decides two steps of one document in a round (rules.decidable_step); earlier rounds do not count:
+# a document sent back and submitted again is decided afresh.
+
+
+def decision_field(document_or_model) -> str:
+    """The Decision foreign key that points at this kind of document."""
+    model = document_or_model if isinstance(document_or_model, type) else type(document_or_model)
+    return "plan" if issubclass(model, Plan) else "closure"
+
+
+def round_approvals(document: Plan | ClosureRequest, decisions: list[Decision] | None = None) -> dict[int, set[str]]:
+    """Who approved which steps of `document` in its current round: {person id: {steps}}. Read
+    once per revision of the document object (a decision changes the revision). `decisions`: the
+    document's decisions in order, when the page has them already (no query)."""
+    cached = getattr(document, "_round_approvals", None)
+    if decisions is None and cached is not None and cached[0] == document.revision:
+        return cached[1]
+    approvals: dict[int, set[str]] = {}
+    if decisions is not None:
+        rows = [(decision.decided_by_id, decision.step, decision.outcome) for decision in decisions]
+    elif document.pk is not None:
+        query = Decision.objects.filter(**{decision_field(document): document}).order_by("decided_at", "pk")
+        rows = list(query.values_list("decided_by_id", "step", "outcome"))
+    else:
+        rows = []
+    for person_id, step, outcome in rows:
+        if outcome == Action.RETURN:
+            approvals = {}
+        elif outcome == Action.APPROVE:
+            approvals.setdefault(person_id, set()).add(step)
+    document._round_approvals = (document.revision, approvals)
+    return approvals
+
+
+def approved_in_round_q(model, person, steps=None) -> Q:
+    """Documents of `model` (for a filter) whose current round holds an approval by `person`
+    (at one of `steps`, if given): the same rule as `round_approvals`, in SQL."""
+    field = decision_field(model)
+    approvals = Decision.objects.filter(**{field: OuterRef("pk")}, decided_by=person, outcome=Action.APPROVE)
+    if steps is not None:
+        approvals = approvals.filter(step__in=steps)
+    later_return = Decision.objects.filter(**{field: OuterRef(field)}, outcome=Action.RETURN, pk__gt=OuterRef("pk"))
+    return Q(Exists(approvals.exclude(Exists(later_return))))

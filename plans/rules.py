@@ -7,14 +7,20 @@ units below), plus plans they wrote or must decide. Editing a draft needs the ob
 permission `plans.change_plan`, granted to the author when the plan is created.
 """
 
-from accounts.enums import UnitKind
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts.enums import DeputyCondition, UnitKind
 from accounts.models import Unit, User
-from accounts.queries import is_chef_of, is_overseer
+from accounts.queries import deputyships_of, is_absent, is_chef_of, is_overseer
 from accounts.rules import can_read_unit, has_object_perm, readable_unit_ids
 from channel_register.rules import can_manage_channel
 
-from .enums import PENDING, Action, PlanStatus, Step
-from .models import Plan
+from .enums import PENDING, STEP_ROLE, Action, PlanStatus, Step
+from .models import Decision, Plan
+from .queries import round_approvals
 
 CHANGE_PLAN = "plans.change_plan"
 
@@ -26,9 +32,10 @@ def in_staben(unit: Unit) -> bool:
 def can_view_plan(user: User, plan: Plan) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_overseer(user) or user.pk in (plan.author_id, plan.deciding_chef_id):
+    if is_overseer(user) or user.pk in (plan.author_id, plan.deciding_chef_id) or can_read_unit(user, plan.unit):
         return True
-    return can_read_unit(user, plan.unit)
+    # A deputy from elsewhere reads what they may decide, and what they decided.
+    return decidable_step(user, plan) is not None or Decision.objects.filter(plan=plan, decided_by=user).exists()
 
 
 def can_create_plan_for(user: User, unit: Unit) -> bool:
@@ -46,27 +53,92 @@ def can_edit_plan(user: User, plan: Plan) -> bool:
     )
 
 
-def decidable_step(user: User, plan: Plan) -> Step | None:
-    """The step of the chain that `user` may decide on `plan` now, if any.
+@dataclass(frozen=True)
+class Authority:
+    """What lets a person decide the step a document waits at: the step, and whom they act for
+    as a deputy (None: in their own right)."""
 
-    Nobody decides on a plan they wrote; the only exception is the kulturdirektör, who
-    decides Staben's plans. (A chef who writes a plan signed the chef step by submitting.)
+    step: Step
+    acting_for: User | None = None
 
-    The chef step belongs to whoever is the unit's chef now (`chef_of`: its own active chef,
-    else the nearest above), not to the chef of the day it was submitted: a chef who left or
-    moved no longer decides it, and a newly appointed one does. `deciding_chef` says whom it
-    waits at (inbox, reminders, notices); domain.routing keeps it in step when a chef changes.
+
+def decidable_step(user: User, document) -> Step | None:
+    """The step of the chain that `user` may decide on `document` now, if any (see `authority`)."""
+    found = authority(user, document)
+    return found.step if found else None
+
+
+def authority(user: User, document, today: datetime.date | None = None) -> Authority | None:
+    """Whether, and in whose name, `user` may decide the step `document` waits at now.
+
+    Nobody decides a document they wrote (a chef who writes one signed the chef step by
+    submitting it), nor two steps of one document in a round (queries.round_approvals); the one
+    exception is the kulturdirektör, who is Staben's chef and decides both the chef step and the
+    last step of Staben's documents. These hold for deputies too.
+
+    In one's own right, the step belongs to whoever holds its role for the document's unit now:
+    the chef step to the unit's chef of today (`chef_of`: its own active chef, else the nearest
+    above), not the chef of the day it was submitted, so a chef who left or moved no longer
+    decides it and a newly appointed one does (domain.routing keeps `deciding_chef`, whom it waits
+    at, in step). As a deputy (accounts.models.Deputy), `user` acts for a holder of the role with
+    an arrangement in force today whose condition holds: always, while the holder is registered
+    absent, or where the holder may not decide this document. The decision records "B för A".
     """
-    step = plan.current_step
+    step = document.current_step
     if step is None or not user.is_authenticated or not user.is_active:
         return None
-    own = plan.author_id == user.pk
-    allowed = {
-        Step.CHEF: lambda: not own and _is_chef_now(user, plan.unit),
-        Step.KOMMUNIKATION: lambda: user.is_kommunikationsansvarig and not own,
-        Step.DIREKTOR: lambda: user.is_kulturdirektor and (not own or in_staben(plan.unit)),
-    }[step]()
-    return step if allowed else None
+    if user.pk == document.author_id or _decided_another_step(user, document, step):
+        return None
+    if _holds(user, document, step):
+        return Authority(step)
+    today = today or timezone.localdate()
+    role = STEP_ROLE[step]
+    for arrangement in deputyships_of(user, today):
+        if arrangement.role != role:
+            continue
+        holder = arrangement.person
+        if not _holds(holder, document, step):
+            continue
+        if arrangement.unit_id is not None and not _within(document.unit, arrangement.unit_id):
+            continue
+        if _condition_holds(arrangement, holder, document, step, today):
+            return Authority(step, holder)
+    return None
+
+
+def _holds(person: User, document, step: Step) -> bool:
+    """Whether `person` holds the role of `step` for `document`'s unit now."""
+    if step == Step.CHEF:
+        return _is_chef_now(person, document.unit)
+    if step == Step.KOMMUNIKATION:
+        return person.is_kommunikationsansvarig
+    return person.is_kulturdirektor
+
+
+def may_decide_itself(person: User, document, step: Step) -> bool:
+    """Whether nothing about `document` stops `person` deciding `step` (own, or a second step)."""
+    return person.pk != document.author_id and not _decided_another_step(person, document, step)
+
+
+def _decided_another_step(person: User, document, step: Step) -> bool:
+    if step == Step.CHEF:  # the first step of a round: nothing decided before it
+        return False
+    steps = round_approvals(document).get(person.pk, set()) - {step}
+    if step == Step.DIREKTOR and Step.CHEF in steps and person.is_kulturdirektor and in_staben(document.unit):
+        steps -= {Step.CHEF}  # Staben's chef is the kulturdirektör
+    return bool(steps)
+
+
+def _condition_holds(arrangement, holder: User, document, step: Step, today: datetime.date) -> bool:
+    if arrangement.condition == DeputyCondition.ABSENT:
+        return is_absent(holder, today)
+    if arrangement.condition == DeputyCondition.DISQUALIFIED:
+        return not may_decide_itself(holder, document, step)
+    return True
+
+
+def _within(unit: Unit, unit_id: int) -> bool:
+    return unit.pk == unit_id or any(node.pk == unit_id for node in unit.ancestors())
 
 
 def _is_chef_now(user: User, unit: Unit) -> bool:

@@ -1,9 +1,10 @@
+import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from accounts.enums import Role, UnitKind
-from accounts.models import Unit
+from accounts.enums import DeputyCondition, Role, UnitKind
+from accounts.models import Deputy, Unit
 from accounts.tests.factories import UnitFactory, make_user
 
 
@@ -42,3 +43,30 @@ def org(db):
     forvaltning.chef = people["direktor"]
     forvaltning.save()
     return SimpleNamespace(forvaltning=forvaltning, library=library, music=music, staben=staben, **people)
+
+
+@pytest.fixture
+def deputies(org):
+    """The standing deputies of `org`: the stabschef decides the kulturdirektör's own documents,
+    the webbredaktör the kommunikationsansvarig's own (each where the holder may not decide)."""
+    stabschef = make_user(
+        Role.MEDARBETARE, unit=org.staben, username="stabschef", full_name="Eva Lund", title="Stabschef"
+    )
+    webbredaktor = make_user(Role.MEDARBETARE, unit=org.staben, username="webbredaktor", full_name="Nils Berg")
+    standing = {
+        "direktor": Deputy.objects.create(
+            person=org.direktor,
+            deputy=stabschef,
+            role=Role.KULTURDIREKTOR,
+            condition=DeputyCondition.DISQUALIFIED,
+            starts_on=datetime.date(2020, 1, 1),
+        ),
+        "kommunikator": Deputy.objects.create(
+            person=org.kommunikator,
+            deputy=webbredaktor,
+            role=Role.KOMMUNIKATIONSANSVARIG,
+            condition=DeputyCondition.DISQUALIFIED,
+            starts_on=datetime.date(2020, 1, 1),
+        ),
+    }
+    return SimpleNamespace(stabschef=stabschef, webbredaktor=webbredaktor, standing=standing)

@@ -70,10 +70,15 @@ def fingerprint(snapshot: dict) -> str:
     return hashlib.sha256(canonical(snapshot)).hexdigest()
 
 
-def _person(user: User | None) -> dict:
+def _person(user: User | None, acting_for: User | None = None) -> dict:
+    """A decider's name and title, and whom they acted for as a deputy (only when they did: the
+    snapshots of decisions in one's own right read as before)."""
     if user is None:
         return {"name": "", "title": ""}
-    return {"name": user.get_full_name(), "title": user.title}
+    person = {"name": user.get_full_name(), "title": user.title}
+    if acting_for is not None:
+        person["acting_for"] = acting_for.get_full_name()
+    return person
 
 
 def _person_line(user: User | None) -> str:
@@ -138,7 +143,7 @@ def build_snapshot(plan: Plan) -> dict:
             }
             for goal in plan.goals.order_by("position", "pk")
         ]
-        decisions = list(plan.decisions.select_related("decided_by").order_by("decided_at", "pk"))
+        decisions = list(plan.decisions.select_related("decided_by", "acting_for").order_by("decided_at", "pk"))
         chef_decision = _last(decisions, Step.CHEF)
         director_decision = _last(decisions, Step.DIREKTOR)
         return {
@@ -157,8 +162,7 @@ def build_snapshot(plan: Plan) -> dict:
                 {
                     "step": decision.get_step_display(),
                     "outcome": _outcome(decision.outcome),
-                    "name": decision.decided_by.get_full_name(),
-                    "title": decision.decided_by.title,
+                    **_person(decision.decided_by, decision.acting_for),
                     "role": decision.get_role_display(),
                     "at": _local(decision.decided_at),
                     "comment": decision.comment,
@@ -171,7 +175,7 @@ def build_snapshot(plan: Plan) -> dict:
                 "place": settings.PDF_SIGNATURE_PLACE,
                 "date": timezone.localdate(chef_decision.decided_at).isoformat() if chef_decision else "",
                 "signed_at": _local(chef_decision.decided_at) if chef_decision else "",
-                **_person(chef_decision.decided_by if chef_decision else None),
+                **(_person(chef_decision.decided_by, chef_decision.acting_for) if chef_decision else _person(None)),
             },
             "director_decision": (
                 {
@@ -179,7 +183,7 @@ def build_snapshot(plan: Plan) -> dict:
                     "at": _local(director_decision.decided_at),
                     "comment": director_decision.comment,
                     "role": director_decision.get_role_display(),
-                    **_person(director_decision.decided_by),
+                    **_person(director_decision.decided_by, director_decision.acting_for),
                 }
                 if director_decision
                 else None

@@ -79,9 +79,10 @@ def transition(
         if action == Action.SUBMIT:
             target, decision, submitted_fields = _prepare_submission(kind, document, actor, now)
         elif action in DECISIONS:
-            step = rules.decidable_step(actor, document)
-            if step is None:
+            found = rules.authority(actor, document)
+            if found is None:
                 raise NotAllowed(_("You cannot decide this step."))
+            step = found.step
             if action in COMMENT_REQUIRED and not comment:
                 raise Incomplete({"comment": [_("Write a comment: the author needs to know why.")]})
             if action == Action.APPROVE:
@@ -96,7 +97,8 @@ def transition(
                 step=step,
                 outcome=action,
                 decided_by=actor,
-                role=_role_at(step, actor),
+                acting_for=found.acting_for,
+                role=STEP_ROLE[step] if found.acting_for else _role_at(step, actor),
                 comment=comment,
                 decided_at=now,
             )

@@ -1,31 +1,53 @@
 """Who hears about a plan's transition, and what they are told (in Swedish, the default)."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.queries import users_with_role
+from accounts.queries import arrangements_for, users_with_role
 from notifications.domain import notify
 
 from .. import rules
-from ..enums import PENDING, Action, PlanStatus, Step
+from ..enums import PENDING, STEP_ROLE, Action, PlanStatus, Step
 from ..models import Decision, Plan
 
 
 def next_deciders(plan: Plan) -> list[User]:
-    """Everyone who may decide the step the plan now waits at."""
-    step = plan.current_step
-    if step is None:
-        return []
-    if step == Step.CHEF:
-        candidates = [plan.deciding_chef] if plan.deciding_chef else []
-    elif step == Step.KOMMUNIKATION:
-        candidates = list(users_with_role(Role.KOMMUNIKATIONSANSVARIG))
-    else:
-        candidates = list(users_with_role(Role.KULTURDIREKTOR))
-    return [person for person in candidates if rules.decidable_step(person, plan) == step]
+    """Everyone who may decide the step the plan (or closure request) now waits at: the holders
+    of the step's role and their deputies, where rules.decidable_step lets them."""
+    return deciders_reader()(plan)
+
+
+def deciders_reader():
+    """`next_deciders` for many documents (the daily reminder): each role's holders and deputy
+    arrangements are read once rather than once per document."""
+    holders: dict[Role, list[User]] = {}
+    deputies: dict[Role, list[User]] = {}
+    today = timezone.localdate()
+
+    def deciders(document) -> list[User]:
+        step = document.current_step
+        if step is None:
+            return []
+        role = STEP_ROLE[step]
+        if step == Step.CHEF:
+            candidates = [document.deciding_chef] if document.deciding_chef else []
+        else:
+            if role not in holders:
+                holders[role] = list(users_with_role(role).order_by("pk"))
+            candidates = holders[role]
+        if role not in deputies:
+            deputies[role] = [arrangement.deputy for arrangement in arrangements_for(role, today)]
+        found, seen = [], set()
+        for person in [*candidates, *deputies[role]]:
+            if person.pk not in seen and rules.decidable_step(person, document) == step:
+                found.append(person)
+            seen.add(person.pk)
+        return found
+
+    return deciders
 
 
 def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: str, decision: Decision | None) -> None:

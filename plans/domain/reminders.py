@@ -10,18 +10,16 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import User
-from accounts.queries import users_with_role
 from notifications.domain import Notice, notify_many
 
-from .. import rules
-from ..enums import PENDING, STEP_ROLE, Step
-from ..models import ClosureRequest, Plan
+from ..enums import PENDING
+from ..models import ClosureRequest, Decision, Plan
+from ..queries import round_approvals
+from .notices import deciders_reader
 
 WAITING_REMINDER_DAYS = 7
 """A plan or closure request that has waited at one step for more than this many days
@@ -33,9 +31,8 @@ def remind_waiting_approvals(*, today: datetime.date) -> dict:
     for more than WAITING_REMINDER_DAYS: its status changed before the start of the local
     day `today` − 7 days. (Submitted on 1 March: reminded on 9 March, not on 8 March.)
 
-    Who is reminded is `notices.next_deciders`: the deciding chef at the chef step, every
-    kommunikationsansvarig or kulturdirektör at theirs, never the author (except the
-    kulturdirektör on a Staben plan), never an inactive person.
+    Who is reminded is `notices.next_deciders`: whoever may decide the step now, in their own
+    right or as a deputy (rules.authority), never the author, never an inactive person.
 
     Once per waiting episode: the key carries the document's revision, which every
     transition bumps, so a document that moves on to the next step (or is returned and
@@ -48,11 +45,21 @@ def remind_waiting_approvals(*, today: datetime.date) -> dict:
     # unit__parent__parent: rules.decidable_step walks the unit's ancestors (at most three
     # levels) to tell a Staben plan.
     related = ("unit__parent__parent", "author", "deciding_chef")
+    # The decisions: who approved a step of the round may not decide another (queries.round_approvals).
+    decisions = Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
     documents = [
-        *Plan.objects.filter(waiting).select_related(*related).order_by("status_changed_at", "pk"),
-        *ClosureRequest.objects.filter(waiting).select_related("channel", *related).order_by("status_changed_at", "pk"),
+        *Plan.objects.filter(waiting)
+        .select_related(*related)
+        .prefetch_related(decisions)
+        .order_by("status_changed_at", "pk"),
+        *ClosureRequest.objects.filter(waiting)
+        .select_related("channel", *related)
+        .prefetch_related(decisions)
+        .order_by("status_changed_at", "pk"),
     ]
-    deciders = _deciders_reader()
+    for document in documents:
+        round_approvals(document, list(document.decisions.all()))
+    deciders = deciders_reader()
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
         for document in documents:
@@ -74,25 +81,3 @@ def remind_waiting_approvals(*, today: datetime.date) -> dict:
                     )
                 )
     return {"candidates": len(documents), "notified": notify_many(notices)}
-
-
-def _deciders_reader():
-    """`notices.next_deciders` for many documents: the same candidates and the same final
-    rule (rules.decidable_step), but each role's holders are read once per sweep rather than
-    once per document. (tests/test_reminders.py compares the two for every step.)"""
-    holders: dict[Role, list[User]] = {}
-
-    def deciders(document) -> list[User]:
-        step = document.current_step
-        if step is None:
-            return []
-        if step == Step.CHEF:
-            candidates = [document.deciding_chef] if document.deciding_chef else []
-        else:
-            role = STEP_ROLE[step]
-            if role not in holders:
-                holders[role] = list(users_with_role(role).order_by("pk"))
-            candidates = holders[role]
-        return [person for person in candidates if rules.decidable_step(person, document) == step]
-
-    return deciders

@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -285,6 +286,10 @@ class Decision(models.Model):
     outcome = models.CharField(_("decision"), max_length=20, choices=Action.choices)
     decided_by = models.ForeignKey(PERSON, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    # A deputy's decision: whom `decided_by` acted for ("B för A"); empty in one's own right.
+    acting_for = models.ForeignKey(
+        PERSON, verbose_name=_("acting for"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField(
         _("comment"),
         blank=True,
@@ -312,7 +317,12 @@ class Decision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_step_display()}: {self.get_outcome_display()} ({self.decided_by})"
+        return f"{self.get_step_display()}: {self.get_outcome_display()} ({self.decider_label})"
+
+    @property
+    def decider_label(self) -> str:
+        """Who decided, as the record names them: "B för A" for a deputy."""
+        return decider_label(self.decided_by, self.acting_for)
 
 
 class DiarieCounter(models.Model):
@@ -327,3 +337,13 @@ class DiarieCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+def decider_label(person, acting_for=None) -> str:
+    """A decider's name, with whom they acted for when they were a deputy ("B för A")."""
+    if acting_for is None:
+        return person.get_full_name()
+    return gettext("%(deputy)s for %(person)s") % {
+        "deputy": person.get_full_name(),
+        "person": acting_for.get_full_name(),
+    }

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.enums import Role
-from accounts.models import User
+from accounts.enums import DeputyCondition, Role
+from accounts.models import Deputy, User
 from accounts.tests.factories import make_user
 from kob_social.errors import Conflict, NotAllowed
 from kob_social.testing.race import race
@@ -108,6 +108,43 @@ def test_approve_simultaneously_by_two_kommunikatorer_one_transition(org, record
 
     record_property("loser_outcomes", dict(loser_outcomes))
     print(f"two kommunikationsansvariga approve at once, the loser got: {dict(loser_outcomes)}")
+    assert sum(loser_outcomes.values()) == TRIALS
+
+
+def test_approve_simultaneously_by_chef_and_deputy_one_decision(org, record_property):
+    # The library's chef and their deputy (throughout the period) approve the same plan at once.
+    Deputy.objects.create(
+        person=org.chef,
+        deputy=org.chef2,
+        role=Role.CHEF,
+        unit=org.library,
+        condition=DeputyCondition.ALWAYS,
+        starts_on=datetime(2020, 1, 1).date(),
+    )
+    loser_outcomes = Counter()
+    for _trial in range(TRIALS):
+        plan = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
+        history_before = plan.history.count()
+
+        outcomes = race(
+            partial(transition, plan.pk, Action.APPROVE, actor=fresh(org.chef)),
+            partial(transition, plan.pk, Action.APPROVE, actor=fresh(org.chef2)),
+        )
+
+        winner, loser = one_winner(outcomes)
+        assert loser in (Conflict, NotAllowed)
+        loser_outcomes[loser.__name__] += 1
+        assert (winner.status, Plan.objects.get(pk=plan.pk).status) == (
+            PlanStatus.HOS_KOMMUNIKATION,
+            PlanStatus.HOS_KOMMUNIKATION,
+        )
+        assert plan.history.count() - history_before == 1
+        decisions = list(Decision.objects.filter(plan=plan).values_list("decided_by", "acting_for"))
+        assert decisions in ([(org.chef.pk, None)], [(org.chef2.pk, org.chef.pk)])
+        assert waiting_notices(plan, org.kommunikator) == 1
+
+    record_property("loser_outcomes", dict(loser_outcomes))
+    print(f"a chef and their deputy approve at once, the loser got: {dict(loser_outcomes)}")
     assert sum(loser_outcomes.values()) == TRIALS
 
 

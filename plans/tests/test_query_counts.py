@@ -18,9 +18,10 @@ from .factories import GOAL, complete_plan
 # Every count includes six queries of the frame: the session, the user and the user's role
 # groups; and the session save (a savepoint, the UPDATE, its release).
 
-# The frame, the three boxes (waiting: plans and closure requests, one query each), the unread
-# badge, and the user's unit (the page's subtitle).
-HOME_QUERIES = 12
+# The frame, the three boxes (waiting: plans and closure requests, one query each), the user's
+# deputy arrangements in force (what the waiting box also holds), the unread badge, and the
+# user's unit (the page's subtitle).
+HOME_QUERIES = 13
 # The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
 # plans (unit and author joined).
 LIST_QUERIES = 10

@@ -88,9 +88,9 @@ def test_remind_waiting_approvals_reminds_the_deciders_of_the_step(org, officers
     assert keys("waiting_reminder") == {reminder_key(plan, people[name]) for name in deciders}
 
 
-def test_remind_waiting_approvals_recipients_are_next_deciders(org, officers, time_machine):
-    # Every step, and the two Staben exceptions: a kommunikationsansvarig does not decide
-    # their own plan, the kulturdirektör decides their own Staben plan.
+def test_remind_waiting_approvals_recipients_are_next_deciders(org, officers, deputies, time_machine):
+    # Every step, and the two own-document cases: a kommunikationsansvarig does not decide
+    # their own plan, and the kulturdirektör's own Staben plan waits at the standing deputy.
     documents = [submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=n) for n in range(3)]
     documents.append(submitted_plan(org, time_machine, at(date(2027, 3, 1)), author=org.kommunikator))
     documents[-1] = transition(documents[-1].pk, Action.APPROVE, actor=org.direktor)
@@ -100,10 +100,11 @@ def test_remind_waiting_approvals_recipients_are_next_deciders(org, officers, ti
 
     counts = remind_waiting_approvals(today=WAITING_TODAY)
 
-    assert counts == {"candidates": 5, "notified": 6}
+    assert counts == {"candidates": 5, "notified": 7}
     assert keys("waiting_reminder") == expected
     assert {key.split(":")[-1] for key in keys("waiting_reminder")} == {
-        str(person.pk) for person in (org.chef, officers[0], officers[1], org.direktor)
+        str(person.pk)
+        for person in (org.chef, officers[0], officers[1], org.direktor, deputies.stabschef, deputies.webbredaktor)
     }
 
 
@@ -196,8 +197,9 @@ def test_remind_waiting_approvals_query_count_constant(org, time_machine, django
         for _ in range(per_step):
             submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
 
-    # Plans, closure requests; each role's holders and their roles, once; notify_many's three.
-    with django_assert_num_queries(9):
+    # Plans and closure requests with their decisions (4); each role's holders and their roles,
+    # and each role's deputy arrangements, once; notify_many's three.
+    with django_assert_num_queries(13):
         counts = remind_waiting_approvals(today=WAITING_TODAY)
 
     assert counts == {"candidates": 3 * per_step, "notified": 3 * per_step}

@@ -278,21 +278,28 @@ def test_submit_own_unit_plan_as_chef_signs_chef_step(org):
     ]
 
 
-def test_decide_staben_plan_written_by_direktor_signs_and_decides(org):
+def test_decide_staben_plan_written_by_direktor_signs_and_is_decided_by_standing_deputy(org, deputies):
+    # The kulturdirektör is Staben's chef: writing a Staben plan signs the chef step. The last
+    # step is not theirs to decide (never one's own document): the standing deputy decides it,
+    # and the decision records whom the deputy acted for.
     plan = complete_plan(org.direktor, unit=org.staben)
 
     plan = transition(plan.pk, Action.SUBMIT, actor=org.direktor)
     plan = transition(plan.pk, Action.APPROVE, actor=org.kommunikator)
-    plan = transition(plan.pk, Action.APPROVE, actor=org.direktor, comment="Beslutat.")
+    with pytest.raises(NotAllowed):
+        transition(plan.pk, Action.APPROVE, actor=org.direktor, comment="Eget beslut.")
+    plan = transition(plan.pk, Action.APPROVE, actor=deputies.stabschef, comment="Beslutat.")
 
     plan.refresh_from_db()
     assert plan.status == PlanStatus.GODKAND
     assert plan.decided_at is not None
-    assert list(plan.decisions.values_list("step", "outcome", "decided_by", "role", "signed_by_submission")) == [
-        ("chef", "godkann", org.direktor.pk, "Kulturdirektör", True),
-        ("kommunikation", "godkann", org.kommunikator.pk, "Kommunikationsansvarig", False),
-        ("direktor", "godkann", org.direktor.pk, "Kulturdirektör", False),
+    rows = plan.decisions.values_list("step", "outcome", "decided_by", "acting_for", "role", "signed_by_submission")
+    assert list(rows) == [
+        ("chef", "godkann", org.direktor.pk, None, "Kulturdirektör", True),
+        ("kommunikation", "godkann", org.kommunikator.pk, None, "Kommunikationsansvarig", False),
+        ("direktor", "godkann", deputies.stabschef.pk, org.direktor.pk, "Kulturdirektör", False),
     ]
+    assert plan.decisions.last().decider_label == "Eva Lund för Anders Ekholm"
 
 
 @pytest.mark.parametrize("actor", ["direktor", "kommunikator"])

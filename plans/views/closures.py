@@ -23,7 +23,7 @@ from ..domain.closures import closure_errors, create_closure_request, save_closu
 from ..enums import EDITABLE, PENDING, Action
 from ..forms import ClosureDecisionForm, ClosureForm
 from ..models import ClosureRequest, Decision
-from ..queries import last_return
+from ..queries import last_return, round_approvals
 
 SUBMIT_BUTTON = "skicka_in"
 
@@ -63,7 +63,11 @@ def get_visible_closure(request, pk: int) -> ClosureRequest:
 def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecisionForm | None = None) -> dict:
     user = request.user
     channel = closure.channel
-    decisions = list(Decision.objects.filter(closure=closure).select_related("decided_by").order_by("decided_at", "pk"))
+    decisions = list(
+        Decision.objects.filter(closure=closure).select_related("decided_by", "acting_for").order_by("decided_at", "pk")
+    )
+    round_approvals(closure, decisions)  # the decision rules read these: no second query
+    found = rules.authority(user, closure)
     return {
         "closure": closure,
         "channel": channel,
@@ -72,7 +76,8 @@ def detail_context(request, closure: ClosureRequest, decision_form: ClosureDecis
         "actions": {action.name for action in rules.allowed_actions(user, closure)},
         "decision_form": decision_form or ClosureDecisionForm(initial={"revision": closure.revision}),
         "can_edit": rules.can_edit_closure(user, closure),
-        "step": rules.decidable_step(user, closure),
+        "step": found.step if found else None,
+        "acting_for": found.acting_for if found else None,
         "needs_final_screenshot": channel.status == ChannelStatus.AVVECKLAS,
         "can_record_screenshot": channel.status == ChannelStatus.AVVECKLAS
         and channel_rules.can_record_screenshot(user, channel),

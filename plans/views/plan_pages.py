@@ -20,7 +20,7 @@ from ..domain.transitions import transition
 from ..enums import Action
 from ..forms import DecisionForm, PlanFilterForm
 from ..models import Decision, Plan
-from ..queries import last_return, plans_visible_to, versions_of
+from ..queries import last_return, plans_visible_to, round_approvals, versions_of
 from .common import conflict_response, get_visible_plan
 
 PAGE_SIZE = 25
@@ -72,13 +72,17 @@ def plan_detail(request, pk):
 
 def detail_context(request, plan: Plan, decision_form: DecisionForm | None = None) -> dict:
     user = request.user
-    decisions = list(Decision.objects.filter(plan=plan).select_related("decided_by").order_by("decided_at", "pk"))
+    decisions = list(
+        Decision.objects.filter(plan=plan).select_related("decided_by", "acting_for").order_by("decided_at", "pk")
+    )
     versions = list(
         versions_of(plan).prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
         )
     )
     timeline = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
+    round_approvals(plan, decisions)  # the decision rules read these: no second query
+    found = rules.authority(user, plan)
     actions = rules.allowed_actions(user, plan)
     return {
         "plan": plan,
@@ -92,7 +96,8 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "can_edit": rules.can_edit_plan(user, plan),
         "can_read_story": can_read_audit(user),
         "can_revise": rules.can_revise(user, plan) and not any(v.is_editable or v.is_pending for v in versions),
-        "step": rules.decidable_step(user, plan),
+        "step": found.step if found else None,
+        "acting_for": found.acting_for if found else None,
         "returned": last_return(plan, decisions),
     }
 

@@ -39,7 +39,9 @@ def plan_story(request, pk):
     versions = list(versions_of(plan))
     version_of = {version.pk: version for version in versions}
     decisions = list(
-        Decision.objects.filter(plan__series=plan.series).select_related("decided_by").order_by("decided_at", "pk")
+        Decision.objects.filter(plan__series=plan.series)
+        .select_related("decided_by", "acting_for")
+        .order_by("decided_at", "pk")
     )
     for decision in decisions:
         decision.version = version_of.get(decision.plan_id)
