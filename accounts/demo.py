@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from .enums import AbsenceKind, Course, Role, UnitKind
-from .models import Absence, TrainingRecord, Unit, User
+from .enums import AbsenceKind, Course, DeputyCondition, Role, UnitKind
+from .models import Absence, Deputy, TrainingRecord, Unit, User
 
 DEMO_PASSWORD = "demo"
 
@@ -19,6 +19,9 @@ DEMO_PEOPLE = [
     ("kommunikator", "Sara Öberg", "Kommunikationsansvarig", "Staben", [Role.KOMMUNIKATIONSANSVARIG], 100),
     ("direktor", "Anders Ekholm", "Kulturdirektör", "Staben", [Role.KULTURDIREKTOR], 700),
     ("admin", "Lena Holm", "Systemadministratör", "Staben", [Role.SYSTEMADMINISTRATOR], None),
+    # The standing deputies: the kulturdirektör's own documents, the kommunikationsansvarig's own.
+    ("stabschef", "Eva Lund", "Stabschef", "Staben", [Role.MEDARBETARE], 300),
+    ("webbredaktor", "Nils Berg", "Webbredaktör", "Staben", [Role.MEDARBETARE], 150),
 ]
 
 DEMO_UNITS = [
@@ -103,6 +106,36 @@ def seed(context: dict) -> None:
         kind=AbsenceKind.SEMESTER,
         starts_on=summer,
         defaults={"ends_on": summer + timedelta(days=20), "note": "Sommarsemester"},
+    )
+
+    # A deputy arrangement for the kulturdirektör and the kommunikationsansvarig (their own
+    # documents), and the library chef's summer vacation with the music chef deciding meanwhile.
+    standing_since = date(today.year, 1, 1)
+    for holder, deputy, role, note in (
+        ("direktor", "stabschef", Role.KULTURDIREKTOR, "Ställföreträdande kulturdirektör"),
+        ("kommunikator", "webbredaktor", Role.KOMMUNIKATIONSANSVARIG, "Ersättare för egna handlingar"),
+    ):
+        upsert(
+            Deputy,
+            {"person": people[holder], "deputy": people[deputy], "role": role},
+            {"condition": DeputyCondition.DISQUALIFIED, "starts_on": standing_since, "note": note},
+        )
+    chef_summer = summer + timedelta(days=21)
+    Absence.objects.get_or_create(
+        user=people["chef"],
+        kind=AbsenceKind.SEMESTER,
+        starts_on=chef_summer,
+        defaults={"ends_on": chef_summer + timedelta(days=20), "note": "Sommarsemester"},
+    )
+    upsert(
+        Deputy,
+        {"person": people["chef"], "deputy": people["chef2"], "role": Role.CHEF, "unit": units["Länsbiblioteket"]},
+        {
+            "condition": DeputyCondition.ABSENT,
+            "starts_on": chef_summer,
+            "ends_on": chef_summer + timedelta(days=20),
+            "note": "Sommarsemester",
+        },
     )
 
     context["units"] = units

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .domain.password_reset import admit_password_reset
-from .enums import AbsenceKind, Course
-from .models import User
+from .enums import AbsenceKind, Course, Role
+from .models import Unit, User
 from .queries import people_in_scope, readable_units
 
 
@@ -163,9 +163,23 @@ class AbsenceForm(forms.Form):
         help_text=_("Optional, for example who stands in for you. Visible to your manager."),
     )
 
-    def __init__(self, *args, user: User, people: list[User], **kwargs):
+    deputy = PersonChoiceField(
+        label=_("Deputy as manager while away"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Optional, for managers: who decides the plans of your units while you are away. "
+            "The decisions show that they decided for you."
+        ),
+    )
+
+    def __init__(self, *args, user: User, people: list[User], deputies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if deputies is None:
+            del self.fields["deputy"]
+        else:
+            self.fields["deputy"].queryset = deputies
         if any(person.pk != user.pk for person in people):
             self.fields["person"].queryset = _people_queryset(people)
             self.fields["person"].initial = user.pk
@@ -184,5 +198,25 @@ class AbsenceForm(forms.Form):
             self.add_error("ends_on", _("The last day cannot be before the first day."))
         return data
 
+    @property
+    def names_deputy(self) -> bool:
+        return "deputy" in self.fields
+
     def chosen_person(self) -> User:
         return self.cleaned_data.get("person") or self.user
+
+
+def deputy_candidates(user: User) -> QuerySet[User] | None:
+    """Whom a chef may name as deputy while away: the other active chefs and the kulturdirektör,
+    and the people of the units they lead. None for someone who leads no unit."""
+    led = Unit.objects.filter(chef=user)
+    if not led.exists():
+        return None
+    roles = [Role.CHEF.value, Role.KULTURDIREKTOR.value]
+    return (
+        User.objects.filter(Q(groups__name__in=roles) | Q(unit__in=led), is_active=True)
+        .exclude(pk=user.pk)
+        .select_related("unit")
+        .distinct()
+        .order_by("full_name", "pk")
+    )

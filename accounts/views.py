@@ -27,7 +27,7 @@ from kob_social.client_ip import client_ip
 from kob_social.errors import NotAllowed, errors_to_form
 
 from . import rules
-from .domain.people import delete_absence, register_absence, register_training
+from .domain.people import delete_absence, deputies_during, register_absence, register_training
 from .enums import Course
 from .forms import (
     AbsenceForm,
@@ -35,6 +35,7 @@ from .forms import (
     TrainingFilterForm,
     TrainingForm,
     absence_candidates,
+    deputy_candidates,
     people_allowed,
     training_candidates,
 )
@@ -185,13 +186,19 @@ def absences(request):
     people = people_allowed(user, rules.can_register_absence_for, absence_candidates(user))
     if request.method == "POST" and "delete" in request.POST:
         return _delete(request, people)
-    form = AbsenceForm(request.POST or None, user=user, people=people)
+    form = AbsenceForm(request.POST or None, user=user, people=people, deputies=deputy_candidates(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = form.chosen_person()
         with errors_to_form(form):
             absence = register_absence(
-                user, person, data["kind"], data["starts_on"], data["ends_on"], data.get("note", "")
+                user,
+                person,
+                data["kind"],
+                data["starts_on"],
+                data["ends_on"],
+                data.get("note", ""),
+                deputy=data.get("deputy"),
             )
         if not form.errors:
             if person.pk == user.pk:
@@ -207,6 +214,12 @@ def absences(request):
                     "end": formats.date_format(absence.ends_on),
                 },
             )
+            if data.get("deputy"):
+                messages.info(
+                    request,
+                    _("%(deputy)s decides in your place as manager while you are away.")
+                    % {"deputy": data["deputy"].get_full_name()},
+                )
             return redirect("people:absences")
     today = timezone.localdate()
     listing = (
@@ -215,6 +228,10 @@ def absences(request):
         .order_by("starts_on", "user__full_name", "pk")
     )
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page.object_list = list(page.object_list)
+    named = deputies_during(page.object_list)
+    for absence in page.object_list:
+        absence.deputies = named.get(absence.pk, [])
     return render(
         request,
         "people/absences.html",

@@ -19,7 +19,7 @@ class PlansConfig(AppConfig):
         # circular: the link reads plans' queries, which need the app registry ready.
         from django.db.models.signals import post_save
 
-        from accounts.models import Unit
+        from accounts.models import Unit, User
         from channel_register import hooks
 
         from .audited import register_with_audit
@@ -29,3 +29,4 @@ class PlansConfig(AppConfig):
         hooks.connect(LINK)
         register_with_audit()
         post_save.connect(routing.unit_saved, sender=Unit, dispatch_uid="plans.routing.unit_saved")
+        post_save.connect(routing.person_saved, sender=User, dispatch_uid="plans.routing.person_saved")

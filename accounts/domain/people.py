@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from kob_social.errors import Incomplete, NotAllowed
 
 from .. import rules
-from ..enums import AbsenceKind, Course
-from ..models import Absence, TrainingRecord, User
+from ..enums import AbsenceKind, Course, DeputyCondition, Role
+from ..models import Absence, Deputy, TrainingRecord, Unit, User
 
 # The legal basics course is valid for three years unless the registrar says otherwise.
 TRAINING_VALIDITY = relativedelta(years=3)
@@ -86,8 +86,13 @@ def register_absence(
     starts_on: datetime.date,
     ends_on: datetime.date,
     note: str = "",
+    deputy: User | None = None,
 ) -> Absence:
     """Record that `person` is away from `starts_on` to `ends_on`, both days included.
+
+    With a `deputy`, a chef names who decides in their place while they are away: one
+    arrangement (accounts.models.Deputy) per unit they lead, in the chef role, in force on the
+    days they are registered absent within the period, written in the same transaction.
 
     Everyone registers their own absences; a chef also those of the people of the units they
     lead (rules.can_register_absence_for). The supervision roster counts these when it looks
@@ -103,6 +108,15 @@ def register_absence(
         errors["ends_on"] = [_("The last day cannot be before the first day.")]
     elif ends_on < timezone.localdate():
         errors["ends_on"] = [_("This period has already ended. Register current and coming absences only.")]
+    led_units = list(Unit.objects.filter(chef=person).order_by("pk")) if deputy is not None else []
+    if deputy is not None:
+        if not led_units:
+            errors["deputy"] = [
+                _("%(name)s leads no unit: a deputy decides only in a manager's place.")
+                % {"name": person.get_full_name()}
+            ]
+        elif deputy.pk == person.pk or not deputy.is_active:
+            errors["deputy"] = [_("Choose someone else, who is active, as deputy.")]
     if errors:
         raise Incomplete(errors)
     with transaction.atomic():
@@ -130,7 +144,43 @@ def register_absence(
         )
         absence._history_user = actor
         absence.save()
+        for unit in led_units:
+            arrangement = Deputy(
+                person=person,
+                deputy=deputy,
+                role=Role.CHEF,
+                unit=unit,
+                condition=DeputyCondition.ABSENT,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=note.strip(),
+                registered_by=actor,
+            )
+            arrangement._history_user = actor
+            arrangement.save()
     return absence
+
+
+def deputies_during(absences: list[Absence]) -> dict[int, list[User]]:
+    """The deputies named with each absence (register_absence): {absence id: [deputies]}, in one
+    query for a page of absences."""
+    if not absences:
+        return {}
+    by_period: dict[tuple, list[User]] = {}
+    arrangements = Deputy.objects.filter(
+        person_id__in={absence.user_id for absence in absences},
+        condition=DeputyCondition.ABSENT,
+        starts_on__in={absence.starts_on for absence in absences},
+    ).select_related("deputy")
+    for arrangement in arrangements.order_by("pk"):
+        named = by_period.setdefault((arrangement.person_id, arrangement.starts_on, arrangement.ends_on), [])
+        if arrangement.deputy not in named:
+            named.append(arrangement.deputy)
+    return {
+        absence.pk: by_period[key]
+        for absence in absences
+        if (key := (absence.user_id, absence.starts_on, absence.ends_on)) in by_period
+    }
 
 
 def delete_absence(actor: User, absence_id: int) -> None:
@@ -147,5 +197,14 @@ def delete_absence(actor: User, absence_id: int) -> None:
             raise NotAllowed(_("You can remove your own absences and those of the people of the units you lead."))
         if absence.starts_on <= timezone.localdate():
             raise NotAllowed(_("An absence that has already started cannot be removed."))
+        # The deputies named with it go with it.
+        for arrangement in Deputy.objects.filter(
+            person=absence.user,
+            condition=DeputyCondition.ABSENT,
+            starts_on=absence.starts_on,
+            ends_on=absence.ends_on,
+        ):
+            arrangement._history_user = actor
+            arrangement.delete()
         absence._history_user = actor
         absence.delete()

@@ -145,6 +145,7 @@ def test_admin_no_history_page_can_revert_and_no_history_model_is_registered():
     assert (reverting, historical) == ([], [])
     assert read_only == [
         "accounts.Absence",
+        "accounts.Deputy",
         "accounts.TrainingRecord",
         "accounts.Unit",
         "channel_register.Channel",

@@ -124,13 +124,13 @@ def test_seed_demo_twice_gives_the_same_counts():
     second = demo_counts()
 
     assert second == first
-    assert first["accounts.User"] == 7
+    assert first["accounts.User"] == 9  # the seven roles' people and the two standing deputies
 
 
 def test_seed_demo_users_sign_in_with_demo(client):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    for username in ("medarbetare", "medarbetare2", "chef", "chef2", "kommunikator", "direktor", "admin"):
+    for username in ("medarbetare", "medarbetare2", "chef", "chef2", "kommunikator", "direktor", "admin", "stabschef"):
         response = client.post(reverse("login"), {"username": username, "password": "demo"})
         assert response.status_code == 302, username
         client.post(reverse("logout"))

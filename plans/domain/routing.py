@@ -4,10 +4,10 @@ of today, not at the chef of the day it was submitted.
 Who may decide the chef step is read afresh every time (rules.decidable_step asks
 `accounts.queries.chef_of`). What this module keeps in step is `deciding_chef`, the field that
 says whom a document waits at (the inbox, the reminders and the notices read it): when a unit is
-saved with another chef (the Django admin's unit form, demo and seed code), every plan and closure
-request of the unit, and of the units below it that inherit its chef, waiting at the chef step
-moves to the chef who decides for it now, with an entry in its history, and the chef it leaves
-and the one it comes to are told.
+saved with another chef (the Django admin's unit form, demo and seed code), or its chef is
+deactivated, every plan and closure request of the unit, and of the units below it that inherit
+its chef, waiting at the chef step moves to the chef who decides for it now, with an entry in its
+history, and the chef it leaves and the one it comes to are told.
 """
 
 from django.conf import settings
@@ -81,3 +81,15 @@ def unit_saved(sender, instance: Unit, created=False, raw=False, update_fields=N
     if update_fields is not None and not ROUTING_FIELDS & set(update_fields):
         return
     reroute_waiting(instance)
+
+
+def person_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs) -> None:
+    """post_save of User (connected in apps.ready): a chef deactivated (or active again) changes
+    who decides for the units they lead (`chef_of` passes over an inactive chef), so the documents
+    waiting at those units' chef step move, as when the unit is saved with another chef."""
+    if raw or created:
+        return
+    if update_fields is not None and "is_active" not in set(update_fields):
+        return
+    for unit in Unit.objects.filter(chef=instance).order_by("pk"):
+        reroute_waiting(unit)

@@ -10,13 +10,15 @@ import datetime
 import itertools
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.domain.people import delete_absence, register_absence
 from accounts.enums import DeputyCondition, Role, UnitKind
 from accounts.models import Absence, Deputy
 from accounts.queries import chef_of
 from accounts.tests.factories import UnitFactory, make_user
-from kob_social.errors import NotAllowed
+from kob_social.errors import Incomplete, NotAllowed
 from notifications.models import Notification
 from plans import rules
 from plans.domain.archive import build_snapshot
@@ -270,3 +272,65 @@ def test_signed_snapshot_names_whom_the_deputy_acted_for(organisation):
 def test_units_without_a_chef_of_their_own_are_decided_above(organisation):
     assert chef_of(organisation.library_department) == organisation.chef
     assert chef_of(organisation.unit_without_chef) == organisation.direktor
+
+
+# --- A chef names a deputy with their vacation (the absences page) -----------------------------------
+
+
+def test_chef_registers_vacation_with_deputy_who_then_decides(client, org):
+    today = timezone.localdate()
+    client.force_login(org.chef)
+    response = client.post(
+        reverse("people:absences"),
+        {
+            "person": org.chef.pk,
+            "kind": "semester",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + datetime.timedelta(days=10)).isoformat(),
+            "deputy": org.chef2.pk,
+        },
+        follow=True,
+    )
+    assert response.redirect_chain, response.context["form"].errors
+    assert "Erik Nyström beslutar i ditt ställe som chef medan du är borta." in response.content.decode()
+    arrangement = Deputy.objects.get()
+    assert (arrangement.person, arrangement.deputy, arrangement.unit, arrangement.condition) == (
+        org.chef,
+        org.chef2,
+        org.library,
+        DeputyCondition.ABSENT,
+    )
+    assert "Erik Nyström" in response.context["page"].object_list[0].deputies[0].get_full_name()
+
+    plan = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
+    plan = transition(plan.pk, Action.APPROVE, actor=org.chef2)
+    client.force_login(org.medarbetare)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Erik Nyström för Karin Sjöström" in page
+
+
+def test_deputy_field_only_for_those_who_lead_a_unit(client, org):
+    client.force_login(org.medarbetare)
+    assert "deputy" not in client.get(reverse("people:absences")).context["form"].fields
+    client.force_login(org.chef)
+    assert "deputy" in client.get(reverse("people:absences")).context["form"].fields
+
+
+def test_deputy_named_for_someone_who_leads_nothing_is_refused(org):
+    today = timezone.localdate()
+    with pytest.raises(Incomplete) as refused:
+        register_absence(org.chef, org.medarbetare, "semester", today, today, deputy=org.chef2)
+    assert "deputy" in refused.value.errors
+    assert not Absence.objects.exists()
+    assert not Deputy.objects.exists()
+
+
+def test_removing_a_coming_absence_removes_its_deputy(org):
+    start = timezone.localdate() + datetime.timedelta(days=5)
+    absence = register_absence(org.chef, org.chef, "semester", start, start, deputy=org.chef2)
+    assert Deputy.objects.count() == 1
+
+    delete_absence(org.chef, absence.pk)
+
+    assert not Deputy.objects.exists()
+    assert Deputy.history.filter(history_type="-").count() == 1

@@ -191,3 +191,24 @@ def test_decide_chef_step_not_yet_moved_names_new_chef(org, waiting, new_chef):
     plan = transition(waiting.pk, Action.APPROVE, actor=new_chef, comment="Bra.")
 
     assert Plan.objects.get(pk=plan.pk).deciding_chef == new_chef
+
+
+def test_chef_deactivated_moves_waiting_plan_to_the_chef_above(org, waiting):
+    # No save of the unit: the person is deactivated (the admin's user form, a leaving flow).
+    org.chef.is_active = False
+    org.chef.save()
+
+    plan = Plan.objects.get(pk=waiting.pk)
+    assert (plan.status, plan.deciding_chef) == (PlanStatus.HOS_CHEF, org.direktor)
+    assert plan.history.order_by("-history_id").first().history_change_reason
+    assert rules.decidable_step(org.direktor, plan) == Step.CHEF
+    assert list(plans_awaiting(org.direktor)) == [plan]
+
+
+def test_chef_active_again_takes_the_waiting_plan_back(org, waiting):
+    org.chef.is_active = False
+    org.chef.save(update_fields=["is_active"])
+    org.chef.is_active = True
+    org.chef.save(update_fields=["is_active"])
+
+    assert Plan.objects.get(pk=waiting.pk).deciding_chef == org.chef
