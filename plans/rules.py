@@ -34,8 +34,16 @@ def can_view_plan(user: User, plan: Plan) -> bool:
         return False
     if is_overseer(user) or user.pk in (plan.author_id, plan.deciding_chef_id) or can_read_unit(user, plan.unit):
         return True
-    # A deputy from elsewhere reads what they may decide, and what they decided.
-    return decidable_step(user, plan) is not None or Decision.objects.filter(plan=plan, decided_by=user).exists()
+    return is_or_was_decider(user, plan)
+
+
+def is_or_was_decider(user: User, document) -> bool:
+    """A deputy from elsewhere reads what they may decide, and what they decided."""
+    field = "plan" if isinstance(document, Plan) else "closure"
+    return (
+        decidable_step(user, document) is not None
+        or Decision.objects.filter(**{field: document}, decided_by=user).exists()
+    )
 
 
 def can_create_plan_for(user: User, unit: Unit) -> bool:

@@ -18,6 +18,8 @@ from accounts.enums import DeputyCondition, Role, UnitKind
 from accounts.models import Absence, Deputy
 from accounts.queries import chef_of
 from accounts.tests.factories import UnitFactory, make_user
+from channel_register.domain.channels import appoint
+from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
 from kob_social.errors import Incomplete, NotAllowed
 from notifications.models import Notification
 from plans import rules
@@ -334,3 +336,26 @@ def test_removing_a_coming_absence_removes_its_deputy(org):
 
     assert not Deputy.objects.exists()
     assert Deputy.history.filter(history_type="-").count() == 1
+
+
+def test_deputy_from_another_unit_opens_and_decides_a_closure_request(client, org):
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    closure = submitted_closure(org, channel)
+    outsider = make_user(Role.MEDARBETARE, unit=org.music, full_name="Ulla Ek")
+    client.force_login(outsider)
+    assert client.get(closure.get_absolute_url()).status_code == 404
+
+    Deputy.objects.create(
+        person=org.chef,
+        deputy=outsider,
+        role=Role.CHEF,
+        unit=org.library,
+        condition=DeputyCondition.ALWAYS,
+        starts_on=timezone.localdate(),
+    )
+    page = client.get(closure.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Du beslutar som ersättare för Karin Sjöström" in page.content.decode()

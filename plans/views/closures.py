@@ -47,7 +47,7 @@ EDIT_CONFLICT_MESSAGE = gettext_lazy(
 
 
 def get_visible_closure(request, pk: int) -> ClosureRequest:
-    """The request, if the user may read its channel; otherwise 404."""
+    """The request, if the user may read its channel or decides (decided) it; otherwise 404."""
     closure = (
         ClosureRequest.objects.select_related(
             *(f"channel__{path}" for path in UNIT_CHAIN), "unit__parent__parent", "author", "deciding_chef"
@@ -55,7 +55,11 @@ def get_visible_closure(request, pk: int) -> ClosureRequest:
         .filter(pk=pk)
         .first()
     )
-    if closure is None or not channel_rules.can_view_channel(request.user, closure.channel):
+    if closure is None:
+        raise Http404
+    if not channel_rules.can_view_channel(request.user, closure.channel) and not rules.is_or_was_decider(
+        request.user, closure
+    ):
         raise Http404
     return closure
 
