@@ -236,6 +236,20 @@ def test_signed_plan_pdf_ends_with_the_signature_block_and_the_directors_decisio
     assert text.index(block) < text.index(decision)
 
 
+def test_signed_plan_pdf_names_whom_a_deputy_decided_for(org, deputies):
+    # The kulturdirektör's own plan: the standing deputy decides the last step "för" him.
+    plan = complete_plan(org.direktor, unit=org.library, responsible=org.medarbetare)
+    transition(plan.pk, Action.SUBMIT, actor=org.direktor)
+    for actor in (org.chef, org.kommunikator, deputies.stabschef):
+        transition(plan.pk, Action.APPROVE, actor=actor, comment="Godkänd.")
+    plan.refresh_from_db()
+
+    text = squash(pdftotext(signed_pdf(plan), "-raw"))
+
+    assert squash("Eva Lund, Stabschef (för Anders Ekholm) (Kulturdirektör)") in text  # the director's decision
+    assert text.count(squash("(för Anders Ekholm)")) == 2  # and its row in the decision chain
+
+
 def test_signed_plan_pdf_carries_diarienummer_version_fingerprint_and_page_numbers_on_every_page(org):
     plan = swedish_plan(org)
     signed = plan.signed
