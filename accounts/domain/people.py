@@ -190,7 +190,9 @@ def delete_absence(actor: User, absence_id: int) -> None:
     gone does nothing, so a second click is harmless. The history keeps the deleted row.
     """
     with transaction.atomic():
-        absence = Absence.objects.select_for_update().select_related("user__unit").filter(pk=absence_id).first()
+        absence = (
+            Absence.objects.select_for_update(of=("self",)).select_related("user__unit").filter(pk=absence_id).first()
+        )
         if absence is None:
             return
         if not rules.can_register_absence_for(actor, absence.user):

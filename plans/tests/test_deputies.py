@@ -359,3 +359,16 @@ def test_deputy_from_another_unit_opens_and_decides_a_closure_request(client, or
 
     assert page.status_code == 200
     assert "Du beslutar som ersättare för Karin Sjöström" in page.content.decode()
+
+
+def test_chef_removes_a_coming_absence_on_the_page(client, org):
+    # Also the PostgreSQL case: the lock on the absence must not reach the person's nullable unit.
+    start = timezone.localdate() + datetime.timedelta(days=5)
+    absence = register_absence(org.chef, org.chef, "semester", start, start, deputy=org.chef2)
+    client.force_login(org.chef)
+
+    response = client.post(reverse("people:absences"), {"delete": absence.pk})
+
+    assert response.status_code == 302
+    assert not Absence.objects.exists()
+    assert not Deputy.objects.exists()
