@@ -180,9 +180,8 @@ def last_return(document: Plan | ClosureRequest, decisions: list[Decision] | Non
     if document.status != PlanStatus.ATERSAND:
         return None
     if decisions is None:
-        field = "plan" if isinstance(document, Plan) else "closure"
         decisions = list(
-            Decision.objects.filter(**{field: document}, outcome=Action.RETURN)
+            Decision.objects.filter(**{decision_field(document): document}, outcome=Action.RETURN)
             .select_related("decided_by")
             .order_by("decided_at", "pk")
         )

@@ -20,7 +20,7 @@ from channel_register.rules import can_manage_channel
 
 from .enums import PENDING, STEP_ROLE, Action, PlanStatus, Step
 from .models import Decision, Plan
-from .queries import round_approvals
+from .queries import decision_field, round_approvals
 
 CHANGE_PLAN = "plans.change_plan"
 
@@ -39,10 +39,9 @@ def can_view_plan(user: User, plan: Plan) -> bool:
 
 def is_or_was_decider(user: User, document) -> bool:
     """A deputy from elsewhere reads what they may decide, and what they decided."""
-    field = "plan" if isinstance(document, Plan) else "closure"
     return (
         decidable_step(user, document) is not None
-        or Decision.objects.filter(**{field: document}, decided_by=user).exists()
+        or Decision.objects.filter(**{decision_field(document): document}, decided_by=user).exists()
     )
 
 
