@@ -109,6 +109,17 @@ SCHEDULES: list[Schedule] = [
         function="plans.domain.reminders.remind_waiting_approvals",
     ),
     Schedule(
+        name="Eskalera det som ingen kan besluta",
+        task="plans.tasks.escalate_waiting",
+        minute="2",
+        hour="7",
+        description="Daily: a plan or closure request that nobody active can decide, or that has waited more "
+        "than 14 days, is shown to the communications officer and the administrators on their start page, and "
+        "they are told once.",
+        job="escalate_waiting",
+        function="plans.domain.escalation.escalate_waiting",
+    ),
+    Schedule(
         name="Luckor i tillsynsschemat",
         task="channel_register.tasks.warn_roster_gaps",
         minute="5",

@@ -23,6 +23,7 @@ from audit import domain as audit
 from kob_social.spreadsheets import csv_response
 from metrics.charts import rhythm_chart
 from plans.pdf import STATIC_PREFIX, page_label_parts, render_document
+from plans.views.inbox import escalation_box
 
 from . import queries, rules
 from .enums import Column, Light
@@ -142,6 +143,7 @@ def overview(request):
         "loads": queries.unit_loads(channels),
         "today": today,
         "previous_half": f"{today.year}-1" if today.month > 6 else f"{today.year - 1}-2",
+        **escalation_box(user),
     }
     return render(request, "overview/overview.html", context)
 

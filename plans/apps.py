@@ -17,16 +17,22 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         # circular: the link reads plans' queries, which need the app registry ready.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
-        from accounts.models import Unit, User
+        from accounts.models import Deputy, Unit, User
         from channel_register import hooks
 
         from .audited import register_with_audit
         from .channel_link import LINK
-        from .domain import routing
+        from .domain import escalation, routing
 
         hooks.connect(LINK)
         register_with_audit()
         post_save.connect(routing.unit_saved, sender=Unit, dispatch_uid="plans.routing.unit_saved")
         post_save.connect(routing.person_saved, sender=User, dispatch_uid="plans.routing.person_saved")
+        for signal, sender, name in [
+            (post_save, Deputy, "deputy"),
+            (post_delete, Deputy, "deputy_deleted"),
+            (post_save, User, "person"),
+        ]:
+            signal.connect(escalation.organisation_changed, sender=sender, dispatch_uid=f"plans.escalation.{name}")

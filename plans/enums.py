@@ -150,3 +150,11 @@ TRANSITIONS: dict[tuple[PlanStatus, Action], PlanStatus] = {
     **{(status, Action.REJECT): PlanStatus.AVSLAGEN for status in PENDING},
     (PlanStatus.GODKAND, Action.SUPERSEDE): PlanStatus.ERSATT,
 }
+
+
+class EscalationReason(models.TextChoices):
+    """Why a waiting document is shown to the kommunikationsansvarig and the administrators
+    (domain.escalation)."""
+
+    NOBODY = "ingen", _("Nobody active can decide this step")
+    OVERDUE = "for_lange", _("Has waited too long")

@@ -1,6 +1,7 @@
 """Reads of plans. Every list of plans goes through `plans_visible_to`."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.enums import DeputyCondition, Role, UnitKind
@@ -18,7 +19,7 @@ from channel_register.models import (
 )
 
 from .enums import EDITABLE, PENDING, Action, PlanStatus, Step
-from .models import ClosureRequest, Decision, Plan
+from .models import ClosureRequest, Decision, Escalation, Plan
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -95,6 +96,20 @@ def closures_awaiting(user: User) -> QuerySet[ClosureRequest]:
         ClosureRequest.objects.filter(_waiting_for(user, ClosureRequest))
         .select_related("channel", "unit", "author")
         .order_by("status_changed_at", "pk")
+    )
+
+
+def escalations() -> QuerySet[Escalation]:
+    """The escalations in force (domain.escalation): their document still waits at the revision
+    it was escalated at. The longest-waiting first."""
+    current = Q(plan__status__in=PENDING, plan__revision=F("revision")) | Q(
+        closure__status__in=PENDING, closure__revision=F("revision")
+    )
+    return (
+        Escalation.objects.filter(current)
+        .select_related("plan__unit", "closure__unit", "closure__channel")
+        .annotate(waiting_since=Coalesce("plan__status_changed_at", "closure__status_changed_at"))
+        .order_by("waiting_since", "pk")
     )
 
 

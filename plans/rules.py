@@ -199,3 +199,13 @@ def can_edit_closure(user: User, closure) -> bool:
 
 def can_submit_closure(user: User, closure) -> bool:
     return can_edit_closure(user, closure)
+
+
+def sees_escalations(user: User) -> bool:
+    """Who is shown the escalated documents (domain.escalation) on their start page: those who
+    can find someone to decide, the kommunikationsansvarig and the administrators."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_kommunikationsansvarig or user.is_systemadministrator or user.is_superuser)
+    )

@@ -9,13 +9,18 @@ from django.conf import settings
 
 from kob_social.jobs import RELIABLE, job_day
 
-from .domain import archive, reminders
+from .domain import archive, escalation, reminders
 from .models import SignedPlan
 
 
 @shared_task(name="plans.tasks.remind_waiting_approvals", **RELIABLE)
 def remind_waiting_approvals(*, on: str | None = None) -> dict:
     return reminders.remind_waiting_approvals(today=job_day(on))
+
+
+@shared_task(name="plans.tasks.escalate_waiting", **RELIABLE)
+def escalate_waiting(*, on: str | None = None) -> dict:
+    return escalation.escalate_waiting(today=job_day(on))
 
 
 @shared_task(

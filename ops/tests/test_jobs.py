@@ -38,6 +38,7 @@ def test_every_job_function_takes_the_day_or_nothing():
 
     assert odd == []
     assert sorted(JOBS) == [
+        "escalate_waiting",
         "evaluation_duties",
         "expiring_trainings",
         "overdue_inventories",

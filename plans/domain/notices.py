@@ -1,53 +1,16 @@
 """Who hears about a plan's transition, and what they are told (in Swedish, the default)."""
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
 from accounts.models import User
-from accounts.queries import arrangements_for, users_with_role
 from notifications.domain import notify
 
-from .. import rules
-from ..enums import PENDING, STEP_ROLE, Action, PlanStatus, Step
+from ..enums import PENDING, Action, PlanStatus
 from ..models import Decision, Plan
-
-
-def next_deciders(plan: Plan) -> list[User]:
-    """Everyone who may decide the step the plan (or closure request) now waits at: the holders
-    of the step's role and their deputies, where rules.decidable_step lets them."""
-    return deciders_reader()(plan)
-
-
-def deciders_reader():
-    """`next_deciders` for many documents (the daily reminder): each role's holders and deputy
-    arrangements are read once rather than once per document."""
-    holders: dict[Role, list[User]] = {}
-    deputies: dict[Role, list[User]] = {}
-    today = timezone.localdate()
-
-    def deciders(document) -> list[User]:
-        step = document.current_step
-        if step is None:
-            return []
-        role = STEP_ROLE[step]
-        if step == Step.CHEF:
-            candidates = [document.deciding_chef] if document.deciding_chef else []
-        else:
-            if role not in holders:
-                holders[role] = list(users_with_role(role).order_by("pk"))
-            candidates = holders[role]
-        if role not in deputies:
-            deputies[role] = [arrangement.deputy for arrangement in arrangements_for(role, today)]
-        found, seen = [], set()
-        for person in [*candidates, *deputies[role]]:
-            if person.pk not in seen and rules.decidable_step(person, document) == step:
-                found.append(person)
-            seen.add(person.pk)
-        return found
-
-    return deciders
+from . import escalation
+from .deciders import next_deciders
 
 
 def plan_transitioned(plan: Plan, action: Action, actor: User, previous_status: str, decision: Decision | None) -> None:
@@ -77,13 +40,15 @@ def document_transitioned(plan, action: Action, actor: User, previous_status: st
                 url=url,
             )
 
+        deciders = next_deciders(plan) if plan.status in PENDING else []
+        escalation.judge(plan, deciders)
         if plan.status in PENDING:
             waiting_subject = (
                 _("A plan is waiting for your decision: %(plan)s")
                 if is_plan
                 else _("A closure request is waiting for your decision: %(plan)s")
             )
-            for person in next_deciders(plan):
+            for person in deciders:
                 tell(
                     person,
                     "plan_waiting",
@@ -157,6 +122,7 @@ def chef_changed(document, previous: User | None) -> None:
             )
 
         deciders = next_deciders(document)
+        escalation.judge(document, deciders)
         if previous is not None and previous.is_active and previous not in deciders:
             tell(
                 previous,

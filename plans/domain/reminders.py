@@ -19,7 +19,7 @@ from notifications.domain import Notice, notify_many
 from ..enums import PENDING
 from ..models import ClosureRequest, Decision, Plan
 from ..queries import round_approvals
-from .notices import deciders_reader
+from .deciders import deciders_reader
 
 WAITING_REMINDER_DAYS = 7
 """A plan or closure request that has waited at one step for more than this many days
@@ -31,7 +31,7 @@ def remind_waiting_approvals(*, today: datetime.date) -> dict:
     for more than WAITING_REMINDER_DAYS: its status changed before the start of the local
     day `today` − 7 days. (Submitted on 1 March: reminded on 9 March, not on 8 March.)
 
-    Who is reminded is `notices.next_deciders`: whoever may decide the step now, in their own
+    Who is reminded is `deciders.next_deciders`: whoever may decide the step now, in their own
     right or as a deputy (rules.authority), never the author, never an inactive person.
 
     Once per waiting episode: the key carries the document's revision, which every

@@ -2,12 +2,14 @@
 
 from .archive import PlanPreview, SignedPlan
 from .closure import ClosureRequest
+from .escalation import Escalation
 from .plan import Decision, DiarieCounter, Goal, Plan
 
 __all__ = [
     "ClosureRequest",
     "Decision",
     "DiarieCounter",
+    "Escalation",
     "Goal",
     "Plan",
     "PlanPreview",

@@ -1,4 +1,15 @@
+from django.db import models
+
 from ..enums import EDITABLE, PENDING, STATUS_STEP, Step
+
+
+def on_exactly_one_document(name: str) -> models.CheckConstraint:
+    """A row about one document of the chain: its `plan` or its `closure` foreign key, not both."""
+    return models.CheckConstraint(
+        condition=models.Q(plan__isnull=False, closure__isnull=True)
+        | models.Q(plan__isnull=True, closure__isnull=False),
+        name=name,
+    )
 
 
 class ChainStateMixin:

@@ -36,7 +36,7 @@ from ..enums import (
     PlanStatus,
     Step,
 )
-from .chain import ChainStateMixin
+from .chain import ChainStateMixin, on_exactly_one_document
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -309,11 +309,7 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(plan__isnull=False, closure__isnull=True)
-                | models.Q(plan__isnull=True, closure__isnull=False),
-                name="decision_on_exactly_one_document",
-            ),
+            on_exactly_one_document("decision_on_exactly_one_document"),
         ]
 
     def __str__(self):

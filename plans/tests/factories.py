@@ -80,4 +80,15 @@ def submitted_plan(author, **kwargs) -> Plan:
     return transition(plan.pk, Action.SUBMIT, actor=author)
 
 
-__all__ = ["GOAL", "GoalFactory", "UserFactory", "complete_plan", "plan_content", "submitted_plan"]
+def submitted_on(org, time_machine, when, approvals: int = 0, author=None) -> Plan:
+    """A plan by `author` (medarbetare) submitted at `when`, then approved `approvals` steps
+    at the same moment by the deciders of Länsbiblioteket (the chef, the kommunikationsansvarig)."""
+    author = author or org.medarbetare
+    time_machine.move_to(when, tick=False)
+    plan = transition(complete_plan(author).pk, Action.SUBMIT, actor=author)
+    for actor in [org.chef, org.kommunikator][:approvals]:
+        plan = transition(plan.pk, Action.APPROVE, actor=actor)
+    return plan
+
+
+__all__ = ["GOAL", "GoalFactory", "UserFactory", "complete_plan", "plan_content", "submitted_on", "submitted_plan"]

@@ -53,7 +53,7 @@ def everyone(org):
     return [getattr(org, name) for name in [*AUTHORS, "medarbetare2"]]
 
 
-@pytest.mark.parametrize(("author_name", "unit_name"), itertools.product(AUTHORS, UNITS))
+@pytest.mark.parametrize(("author_name", "unit_name"), list(itertools.product(AUTHORS, UNITS)))
 def test_every_document_has_a_decider_at_every_step(organisation, author_name, unit_name):
     org = organisation
     author, unit = getattr(org, author_name), getattr(org, unit_name)

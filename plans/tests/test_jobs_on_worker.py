@@ -20,7 +20,7 @@ from notifications.models import Notification
 from plans import tasks
 from plans.domain.transitions import transition
 from plans.enums import Action
-from plans.models import Plan, PlanPreview, SignedPlan
+from plans.models import Escalation, Plan, PlanPreview, SignedPlan
 
 from .factories import complete_plan
 
@@ -37,6 +37,7 @@ def run_every_job(monday, later_monday, day):
     register_tasks.weekly_rhythm_check.delay(on=later_monday.isoformat())
     register_tasks.screenshot_duties.delay(on=day.isoformat())
     tasks.remind_waiting_approvals.delay(on=day.isoformat())
+    tasks.escalate_waiting.delay(on=day.isoformat())
     register_tasks.warn_roster_gaps.delay(on=day.isoformat())
     accounts_tasks.warn_expiring_trainings.delay(on=day.isoformat())
     register_tasks.remind_overdue_inventories.delay(on=day.isoformat())
@@ -49,6 +50,7 @@ def state():
         ),
         sorted(ScreenshotDuty.objects.values_list("channel", "year", "half", "starts_on")),
         sorted(Notification.objects.values_list("key", "recipient")),
+        sorted(Escalation.objects.values_list("plan", "revision", "reason")),
     )
 
 
@@ -62,7 +64,7 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
     # Active since eight months: its inventory is overdue, and whole weeks are judged.
     update_with_history(Channel.objects.filter(pk=channel.pk), activated_at=timezone.now() - timedelta(days=240))
     waiting = transition(complete_plan(org.medarbetare).pk, Action.SUBMIT, actor=org.medarbetare)
-    update_with_history(Plan.objects.filter(pk=waiting.pk), status_changed_at=timezone.now() - timedelta(days=10))
+    update_with_history(Plan.objects.filter(pk=waiting.pk), status_changed_at=timezone.now() - timedelta(days=20))
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     trained(org.medarbetare2, valid_until=today + timedelta(days=30))
@@ -87,12 +89,14 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
         "screenshot_overdue",
         "training_expiring",
         "waiting_reminder",
+        "waiting_escalation",
         "roster_gap",
         "inventory_overdue",
         "inventory_escalated",
     }
     assert [row[5] for row in first[0]] == [1, 2]
     assert len(first[1]) == 1
+    assert first[3] == [(waiting.pk, waiting.revision, "for_lange")]
     with_email = Notification.objects.exclude(email_status=EmailStatus.NONE).exclude(pk__in=setup_notices)
     assert with_email.filter(email_status=EmailStatus.SENT).count() == with_email.count()
     assert set(first_mail.values()) == {1}

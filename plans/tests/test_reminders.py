@@ -11,7 +11,7 @@ tested with their owners: channel_register/tests/test_reminders.py (roster gaps,
 inventories) and accounts/tests/test_reminders.py (expiring trainings).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -28,7 +28,7 @@ from plans.domain.reminders import remind_waiting_approvals
 from plans.domain.transitions import transition
 from plans.enums import Action
 
-from .factories import complete_plan
+from .factories import complete_plan, submitted_on
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +39,13 @@ pytestmark = pytest.mark.django_db
 WAITING_TODAY = date(2027, 3, 15)
 
 
-def submitted_plan(org, time_machine, when: datetime, author=None, approvals: int = 0):
-    """A plan by `author` (medarbetare) submitted at `when`, then approved `approvals` steps
-    at the same moment by the deciders of Länsbiblioteket."""
-    author = author or org.medarbetare
-    time_machine.move_to(when, tick=False)
-    plan = transition(complete_plan(author).pk, Action.SUBMIT, actor=author)
-    for actor in [org.chef, org.kommunikator][:approvals]:
-        plan = transition(plan.pk, Action.APPROVE, actor=actor)
-    return plan
-
-
 def reminder_key(document, person) -> str:
     return f"{document._meta.model_name}:{document.pk}:r{document.revision}:waiting_reminder:{person.pk}"
 
 
 @pytest.mark.parametrize("submitted", [at(date(2027, 3, 7), 0, 0), at(date(2027, 3, 7), 23, 59)])
 def test_remind_waiting_approvals_eight_days_waiting_reminds_the_chef(org, time_machine, submitted):
-    plan = submitted_plan(org, time_machine, submitted)
+    plan = submitted_on(org, time_machine, submitted)
 
     counts = remind_waiting_approvals(today=WAITING_TODAY)
 
@@ -66,7 +55,7 @@ def test_remind_waiting_approvals_eight_days_waiting_reminds_the_chef(org, time_
 
 @pytest.mark.parametrize("submitted", [at(date(2027, 3, 8), 0, 0), at(date(2027, 3, 8), 23, 59)])
 def test_remind_waiting_approvals_seven_days_waiting_reminds_nobody(org, time_machine, submitted):
-    submitted_plan(org, time_machine, submitted)
+    submitted_on(org, time_machine, submitted)
 
     counts = remind_waiting_approvals(today=WAITING_TODAY)
 
@@ -79,7 +68,7 @@ def test_remind_waiting_approvals_seven_days_waiting_reminds_nobody(org, time_ma
     [(0, ["chef"]), (1, ["kommunikator", "kommunikator2"]), (2, ["direktor"])],
 )
 def test_remind_waiting_approvals_reminds_the_deciders_of_the_step(org, officers, time_machine, approvals, deciders):
-    plan = submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
+    plan = submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
     people = {"chef": org.chef, "kommunikator": officers[0], "kommunikator2": officers[1], "direktor": org.direktor}
 
     counts = remind_waiting_approvals(today=WAITING_TODAY)
@@ -91,10 +80,10 @@ def test_remind_waiting_approvals_reminds_the_deciders_of_the_step(org, officers
 def test_remind_waiting_approvals_recipients_are_next_deciders(org, officers, deputies, time_machine):
     # Every step, and the two own-document cases: a kommunikationsansvarig does not decide
     # their own plan, and the kulturdirektör's own Staben plan waits at the standing deputy.
-    documents = [submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=n) for n in range(3)]
-    documents.append(submitted_plan(org, time_machine, at(date(2027, 3, 1)), author=org.kommunikator))
+    documents = [submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=n) for n in range(3)]
+    documents.append(submitted_on(org, time_machine, at(date(2027, 3, 1)), author=org.kommunikator))
     documents[-1] = transition(documents[-1].pk, Action.APPROVE, actor=org.direktor)
-    own_staben = submitted_plan(org, time_machine, at(date(2027, 3, 1)), author=org.direktor)
+    own_staben = submitted_on(org, time_machine, at(date(2027, 3, 1)), author=org.direktor)
     documents.append(transition(own_staben.pk, Action.APPROVE, actor=org.kommunikator))
     expected = {reminder_key(document, person) for document in documents for person in next_deciders(document)}
 
@@ -109,7 +98,7 @@ def test_remind_waiting_approvals_recipients_are_next_deciders(org, officers, de
 
 
 def test_remind_waiting_approvals_author_kommunikator_is_not_reminded(org, officers, time_machine):
-    plan = submitted_plan(org, time_machine, at(date(2027, 3, 1)), author=org.kommunikator)
+    plan = submitted_on(org, time_machine, at(date(2027, 3, 1)), author=org.kommunikator)
     plan = transition(plan.pk, Action.APPROVE, actor=org.direktor)
 
     remind_waiting_approvals(today=WAITING_TODAY)
@@ -131,10 +120,10 @@ def test_remind_waiting_approvals_closure_request_reminds_the_chef(org, time_mac
 
 
 def test_remind_waiting_approvals_only_pending_documents_remind(org, time_machine):
-    waiting = submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=2)
-    returned = submitted_plan(org, time_machine, at(date(2027, 3, 1)))
+    waiting = submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=2)
+    returned = submitted_on(org, time_machine, at(date(2027, 3, 1)))
     transition(returned.pk, Action.RETURN, actor=org.chef, comment="Beskriv tillsynen under semestern.")
-    approved = submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=2)
+    approved = submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=2)
     transition(approved.pk, Action.APPROVE, actor=org.direktor)
     complete_plan(org.medarbetare)  # a draft
 
@@ -145,7 +134,7 @@ def test_remind_waiting_approvals_only_pending_documents_remind(org, time_machin
 
 
 def test_remind_waiting_approvals_twice_creates_no_new_notification(org, time_machine):
-    plan = submitted_plan(org, time_machine, at(date(2027, 3, 1)))
+    plan = submitted_on(org, time_machine, at(date(2027, 3, 1)))
     remind_waiting_approvals(today=WAITING_TODAY)
     before = Notification.objects.count()
 
@@ -159,7 +148,7 @@ def test_remind_waiting_approvals_twice_creates_no_new_notification(org, time_ma
 
 
 def test_remind_waiting_approvals_next_step_gets_a_new_reminder(org, time_machine):
-    at_chef = submitted_plan(org, time_machine, at(date(2027, 3, 1)))
+    at_chef = submitted_on(org, time_machine, at(date(2027, 3, 1)))
     first = remind_waiting_approvals(today=date(2027, 3, 10))
     time_machine.move_to(at(date(2027, 3, 10), 10), tick=False)
     at_kommunikation = transition(at_chef.pk, Action.APPROVE, actor=org.chef)
@@ -179,7 +168,7 @@ def test_remind_waiting_approvals_next_step_gets_a_new_reminder(org, time_machin
 
 
 def test_remind_waiting_approvals_returned_and_resubmitted_gets_a_new_reminder(org, time_machine):
-    first = submitted_plan(org, time_machine, at(date(2027, 2, 1)))
+    first = submitted_on(org, time_machine, at(date(2027, 2, 1)))
     remind_waiting_approvals(today=date(2027, 2, 10))
     time_machine.move_to(at(date(2027, 2, 10), 10), tick=False)
     transition(first.pk, Action.RETURN, actor=org.chef, comment="Beskriv tillsynen under semestern.")
@@ -195,7 +184,7 @@ def test_remind_waiting_approvals_returned_and_resubmitted_gets_a_new_reminder(o
 def test_remind_waiting_approvals_query_count_constant(org, time_machine, django_assert_num_queries, per_step):
     for approvals in range(3):
         for _ in range(per_step):
-            submitted_plan(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
+            submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
 
     # Plans and closure requests with their decisions (4); each role's holders and their roles,
     # and each role's deputy arrangements, once; notify_many's three.

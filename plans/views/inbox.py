@@ -3,7 +3,8 @@ from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
-from ..queries import closures_awaiting, plans_awaiting, plans_by, plans_returned_to
+from .. import rules
+from ..queries import closures_awaiting, escalations, plans_awaiting, plans_by, plans_returned_to
 
 INBOX_LIMIT = 10
 
@@ -14,7 +15,7 @@ def home(request):
     """The start page: what waits for my decision (plans and closure requests, in one list,
     the longest-waiting first), my plans, and what was returned to me."""
     user = request.user
-    context = {}
+    context = escalation_box(user)
     waiting, context["waiting_count"] = _first_and_count(plans_awaiting(user), closures_awaiting(user))
     # Each kind is read in waiting order, so the first INBOX_LIMIT of both together are among
     # the first INBOX_LIMIT of each.
@@ -27,6 +28,17 @@ def home(request):
     ]:
         context[name], context[f"{name}_count"] = _first_and_count(queryset)
     return render(request, "plans/home.html", context)
+
+
+def escalation_box(user) -> dict:
+    """The escalated documents for the start page of those who can fix them (rules.sees_escalations):
+    the INBOX_LIMIT longest-waiting and how many there are; nothing (and no query) for others."""
+    if not rules.sees_escalations(user):
+        return {}
+    rows, count = _first_and_count(escalations())
+    for row in rows:
+        row.kind = capfirst(row.document._meta.verbose_name)
+    return {"escalations": rows, "escalation_count": count, "shows_escalations": True}
 
 
 def _first_and_count(*querysets) -> tuple[list, int]:
