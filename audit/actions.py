@@ -22,6 +22,7 @@ def register_own() -> None:
         ("admin.deleted", _("Deleted in the administration"), Kind.ADMIN),
         ("audit.exported", _("Audit log exported"), Kind.READ),
         ("personal_data.exported", _("Personal data exported"), Kind.PERSONAL_DATA),
+        ("person.ended", _("Account ended and everything held handed over"), Kind.ADMIN),
         ("personal_data.purged", _("Personal data removed after the retention period"), Kind.PERSONAL_DATA),
     ]:
         register(name, label, kind)

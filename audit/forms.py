@@ -127,3 +127,50 @@ def fore_of(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return fore if 0 < fore <= ID_MAX else None
+
+
+class EndPersonForm(forms.Form):
+    """Who takes over what the leaving person holds (audit.leaving): one successor for
+    everything required, and per holding another one where it should go elsewhere. The choices
+    are read once (`candidates`) for every field, so the page costs one query for them."""
+
+    SAME = ""
+
+    everything = forms.ChoiceField(
+        label=_("Successor for everything"),
+        required=False,
+        help_text=_("Takes over everything below that must be handed over, where you choose no one else."),
+    )
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(label=_("End the account: the person can no longer sign in."), required=True)
+
+    def __init__(self, *args, holdings, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person in candidates}
+        choices = [(str(person.pk), person.get_full_name()) for person in candidates]
+        self.fields["everything"].choices = [(self.SAME, _("No one: choose below")), *choices]
+        self.holdings = [holding for holding in holdings if holding.choosable]
+        self.fields["shown"].initial = self.shown_value(holdings)
+        for holding in self.holdings:
+            self.fields[holding.key] = forms.ChoiceField(
+                label=holding.label,
+                required=False,
+                choices=[
+                    (self.SAME, _("The successor for everything") if holding.required else _("No one")),
+                    *choices,
+                ],
+                help_text=holding.ends or (_("Needs valid legal training.") if holding.needs_training else ""),
+            )
+
+    @staticmethod
+    def shown_value(holdings) -> str:
+        return ",".join(sorted(holding.key for holding in holdings))
+
+    def successors(self) -> dict:
+        """{holding key: successor or None}, after is_valid()."""
+        everything = self.people.get(self.cleaned_data.get("everything") or "")
+        found = {}
+        for holding in self.holdings:
+            chosen = self.people.get(self.cleaned_data.get(holding.key) or "")
+            found[holding.key] = chosen or (everything if holding.required else None)
+        return found

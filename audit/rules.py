@@ -11,3 +11,8 @@ def can_read_audit(user: User) -> bool:
 def can_manage_personal_data(user: User) -> bool:
     """The export of everything stored about one person is the administrator's alone."""
     return user.is_authenticated and user.is_active and user.is_systemadministrator
+
+
+def can_end_person(user: User, person: User) -> bool:
+    """Ending someone's account (audit.leaving) is the administrator's, and never their own."""
+    return user.is_authenticated and user.is_active and user.is_systemadministrator and user.pk != person.pk

@@ -6,19 +6,22 @@ when one is asked for, and one page of events with their actors joined."""
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import User
+from kob_social.errors import Conflict, Incomplete
 from kob_social.spreadsheets import csv_response
 
-from . import domain, queries, rules
+from . import domain, leaving, queries, rules
 from .enums import Kind
-from .forms import EventFilterForm, fore_of
+from .forms import EndPersonForm, EventFilterForm, fore_of
 
 EXPORT_CHUNK = 1000
 
@@ -149,3 +152,40 @@ def export(request):
     found = queries.events(filters).filter(id__lt=exported.id)
     filename = f"beslutshistorik-{timezone.localdate().isoformat()}.csv"
     return csv_response(filename, _csv_header(), _csv_rows(found), stream=True)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def end_person(request, pk):
+    """Avsluta användare: everything the person holds, a successor for each, and the end of the
+    account, in one transaction (leaving.end_person). The administrator's alone, never for
+    themselves."""
+    person = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    if not rules.can_end_person(request.user, person):
+        raise PermissionDenied(_("Only an administrator can end another person's account."))
+    held = leaving.holdings_of(person)
+    candidates = User.objects.filter(is_active=True).exclude(pk=person.pk).order_by("full_name", "pk")
+    form = EndPersonForm(request.POST or None, holdings=held.all, candidates=list(candidates))
+    if request.method == "POST" and person.is_active and form.is_valid():
+        if form.cleaned_data["shown"] != EndPersonForm.shown_value(held.all):
+            form.add_error(None, _("What the person holds has changed since the page was opened: look again."))
+        else:
+            try:
+                leaving.end_person(person.pk, actor=request.user, successors=form.successors())
+            except Incomplete as exc:
+                for key, problems in exc.errors.items():
+                    form.add_error(key if key in form.fields else None, problems)
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s's account is ended, and everything they held has been handed over.")
+                    % {"name": person.get_full_name()},
+                )
+                return redirect("audit:end_person", pk=person.pk)
+    groups = [
+        (kind.title, [(holding, form[holding.key] if holding.choosable else None) for holding in holdings])
+        for kind, holdings in held.groups
+    ]
+    return render(request, "audit/end_person.html", {"person": person, "groups": groups, "form": form})

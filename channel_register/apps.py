@@ -29,6 +29,8 @@ class ChannelRegisterConfig(AppConfig):
 
     def ready(self):
         # circular: the actions name the app's enums, read once the app registry is ready.
+        from . import leaving
         from .audited import register_with_audit
 
         register_with_audit()
+        leaving.register()

@@ -22,12 +22,14 @@ class PlansConfig(AppConfig):
         from accounts.models import Deputy, Unit, User
         from channel_register import hooks
 
+        from . import leaving
         from .audited import register_with_audit
         from .channel_link import LINK
         from .domain import escalation, routing
 
         hooks.connect(LINK)
         register_with_audit()
+        leaving.register()
         post_save.connect(routing.unit_saved, sender=Unit, dispatch_uid="plans.routing.unit_saved")
         post_save.connect(routing.person_saved, sender=User, dispatch_uid="plans.routing.person_saved")
         for signal, sender, name in [

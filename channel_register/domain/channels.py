@@ -225,6 +225,19 @@ def training_errors(people: dict[str, list[User]], on: datetime.date) -> dict[st
     return errors
 
 
+def inactive_errors(people: dict[str, list[User]]) -> dict[str, list[str]]:
+    """Field → messages for everyone among `people` who has left (is inactive): nobody who has
+    left can be appointed, monitor a week or make an agreement."""
+    errors: dict[str, list[str]] = {}
+    for field, persons in people.items():
+        for person in persons:
+            if person is not None and not person.is_active:
+                errors.setdefault(field, []).append(
+                    _("%(name)s has left and cannot be given this.") % {"name": person.get_full_name()}
+                )
+    return errors
+
+
 def outsider_errors(people: dict[str, list[User]], unit) -> dict[str, list[str]]:
     """Field → messages for everyone among `people` who is not in `unit` or a unit below it."""
     unit_ids = unit_and_descendant_ids(unit)
@@ -260,22 +273,57 @@ def appoint(
         channel = Channel.objects.select_related("unit").get(pk=channel_id)
         if not rules.can_appoint(actor, channel):
             raise NotAllowed(_("Only the unit's manager can appoint the people of a channel."))
-        if channel.status == ChannelStatus.AVSLUTAD:
-            raise NotAllowed(_("A closed channel has no people to appoint."))
-        people = {"owner": [owner], "screenshot_responsible": [screenshot_responsible], "others": list(others)}
-        errors = _merge(training_errors(people, timezone.localdate()), outsider_errors(people, channel.unit))
-        if errors:
-            raise Incomplete(errors)
         if expected_revision is not None and channel.revision != expected_revision:
             raise Conflict(CHANGED_FIRST)
-        claim_revision(channel, message=CHANGED_FIRST)
-        channel.owner = owner
-        channel.screenshot_responsible = screenshot_responsible
-        channel._history_user = actor
-        channel._change_reason = _("Appointed the people of the channel")
-        channel.save(update_fields=["owner", "screenshot_responsible", "revision"])
-        channel.others.set(others)
+        _set_people(
+            channel,
+            actor=actor,
+            owner=owner,
+            screenshot_responsible=screenshot_responsible,
+            others=others,
+            reason=_("Appointed the people of the channel"),
+        )
     return channel
+
+
+def hand_over_people(channel_id: int, *, actor: User, leaver: User, successors: dict[str, User | None]) -> Channel:
+    """A person leaves (audit.leaving): in each of their places on the channel ("owner",
+    "screenshot_responsible", "others") the successor named for it takes over (for "others", none
+    removes them), with the same checks as an appointment. The administrator ending the person
+    decides, not the unit's chef; inside their transaction."""
+    channel = Channel.objects.select_related("unit", "owner", "screenshot_responsible").get(pk=channel_id)
+    others = [person for person in channel.others.order_by("pk") if person.pk != leaver.pk]
+    if "others" in successors and successors["others"] is not None:
+        others.append(successors["others"])
+    _set_people(
+        channel,
+        actor=actor,
+        owner=successors.get("owner", channel.owner),
+        screenshot_responsible=successors.get("screenshot_responsible", channel.screenshot_responsible),
+        others=list({person.pk: person for person in others}.values()),
+        reason=_("%(name)s left") % {"name": leaver.get_full_name()},
+    )
+    return channel
+
+
+def _set_people(channel: Channel, *, actor: User, owner, screenshot_responsible, others, reason: str) -> None:
+    """The one write of a channel's people: everyone named is active, has valid legal training and
+    belongs to the channel's unit; the row is claimed, so a simultaneous change loses whole."""
+    if channel.status == ChannelStatus.AVSLUTAD:
+        raise NotAllowed(_("A closed channel has no people to appoint."))
+    people = {"owner": [owner], "screenshot_responsible": [screenshot_responsible], "others": list(others)}
+    errors = _merge(
+        inactive_errors(people), training_errors(people, timezone.localdate()), outsider_errors(people, channel.unit)
+    )
+    if errors:
+        raise Incomplete(errors)
+    claim_revision(channel, message=CHANGED_FIRST)
+    channel.owner = owner
+    channel.screenshot_responsible = screenshot_responsible
+    channel._history_user = actor
+    channel._change_reason = reason
+    channel.save(update_fields=["owner", "screenshot_responsible", "revision"])
+    channel.others.set(others)
 
 
 def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, hours_per_week) -> Agreement:
@@ -284,7 +332,9 @@ def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, 
     if not rules.can_appoint(actor, channel):
         raise NotAllowed(_("Only the unit's manager can make an agreement for the channel."))
     errors = _merge(
-        training_errors({"owner": [owner]}, timezone.localdate()), outsider_errors({"owner": [owner]}, channel.unit)
+        inactive_errors({"owner": [owner]}),
+        training_errors({"owner": [owner]}, timezone.localdate()),
+        outsider_errors({"owner": [owner]}, channel.unit),
     )
     agreement = Agreement(
         channel=channel,
@@ -301,6 +351,32 @@ def propose_agreement(channel_id: int, *, actor: User, owner: User, tasks: str, 
         raise Incomplete(errors)
     agreement.save()
     return agreement
+
+
+def hand_over_agreement(agreement_id: int, *, actor: User, leaver: User, successor: User) -> Agreement:
+    """A party to the agreement leaves (audit.leaving): a new agreement with the same tasks and
+    hours, the successor in the leaver's place, takes its place, unconfirmed: both parties confirm
+    it on the channel's page. Inside the caller's transaction."""
+    agreement = Agreement.objects.select_related("channel__unit", "owner", "chef").get(pk=agreement_id)
+    owner = successor if agreement.owner_id == leaver.pk else agreement.owner
+    chef = successor if agreement.chef_id == leaver.pk else agreement.chef
+    errors = _merge(
+        inactive_errors({"owner": [owner]}),
+        training_errors({"owner": [owner]}, timezone.localdate()),
+        outsider_errors({"owner": [owner]}, agreement.channel.unit),
+    )
+    if errors:
+        raise Incomplete(errors)
+    replacement = Agreement(
+        channel=agreement.channel,
+        owner=owner,
+        chef=chef,
+        tasks=agreement.tasks,
+        hours_per_week=agreement.hours_per_week,
+    )
+    replacement._history_user = actor
+    replacement.save()
+    return replacement
 
 
 def confirm_agreement(agreement_id: int, *, actor: User) -> Agreement:
@@ -361,15 +437,7 @@ def assign_roster(
             raise Incomplete({"backup": [_("The backup must be someone else than the monitor.")]})
         # Valid now and still valid on the last rostered workday: a training that lapses in the
         # middle of the range would leave the channel with an unqualified monitor.
-        monitors = {"primary": [primary], "backup": [backup]}
-        last_workday = datetime.date.fromisocalendar(weeks[-1][0], weeks[-1][1], 5)
-        errors = _merge(
-            training_errors(monitors, timezone.localdate()),
-            training_errors(monitors, max(last_workday, timezone.localdate())),
-        )
-        errors = {field: list(dict.fromkeys(messages)) for field, messages in errors.items()}
-        if errors:
-            raise Incomplete(errors)
+        _check_monitors({"primary": [primary], "backup": [backup]}, weeks[-1])
         rows = []
         for year, week in weeks:
             row, _created = RosterWeek.objects.update_or_create(
@@ -377,6 +445,38 @@ def assign_roster(
             )
             rows.append(row)
     return rows
+
+
+def _check_monitors(monitors: dict[str, list[User | None]], last_week: tuple[int, int]) -> None:
+    """Monitors are active and trained now and still on the last rostered workday: a training
+    that lapses in the middle of the range would leave the channel with an unqualified monitor."""
+    last_workday = datetime.date.fromisocalendar(last_week[0], last_week[1], 5)
+    errors = _merge(
+        inactive_errors(monitors),
+        training_errors(monitors, timezone.localdate()),
+        training_errors(monitors, max(last_workday, timezone.localdate())),
+    )
+    errors = {field: list(dict.fromkeys(messages)) for field, messages in errors.items()}
+    if errors:
+        raise Incomplete(errors)
+
+
+def hand_over_roster(channel_id: int, *, actor: User, leaver: User, successor: User, weeks: list[RosterWeek]) -> None:
+    """A monitor leaves (audit.leaving): in each of `weeks` of the channel, the successor takes the
+    leaver's place as monitor or backup (where they would be both, there is no backup that week).
+    The same checks as assigning the weeks; inside the caller's transaction."""
+    if not weeks:
+        return
+    _check_monitors({"primary": [successor]}, max((row.iso_year, row.iso_week) for row in weeks))
+    for row in RosterWeek.objects.filter(pk__in=[row.pk for row in weeks], channel_id=channel_id).select_for_update():
+        if row.primary_id == leaver.pk:
+            row.primary = successor
+        if row.backup_id == leaver.pk:
+            row.backup = successor
+        if row.backup_id == row.primary_id:
+            row.backup = None
+        row._history_user = actor
+        row.save(update_fields=["primary", "backup"])
 
 
 # --- Inventory, screenshots, removal log ------------------------------------------------------

@@ -86,6 +86,29 @@ def create_closure_request(channel_id: int, *, actor: User, analysis: dict, reas
     return closure
 
 
+def hand_over_closure_request(closure_id: int, *, actor: User, leaver: User, successor: User) -> ClosureRequest:
+    """A person leaves (audit.leaving): their closure request being drafted (or returned) becomes
+    the successor's, who must be able to ask for the channel's closure. Inside the caller's
+    transaction."""
+    closure = ClosureRequest.objects.select_related("channel").get(pk=closure_id)
+    if not closure.is_editable or closure.author_id != leaver.pk:
+        raise Conflict()
+    if not successor.is_active or not rules.can_request_closure(successor, closure.channel):
+        raise Incomplete(
+            {
+                "author": [
+                    _("%(name)s cannot ask to close %(channel)s.") % {"name": successor, "channel": closure.channel}
+                ]
+            }
+        )
+    claim_revision(closure, status=closure.status)
+    closure.author = successor
+    closure._history_user = actor
+    closure._change_reason = _("%(name)s left") % {"name": leaver.get_full_name()}
+    closure.save(update_fields=["author", "revision", "updated_at"])
+    return closure
+
+
 def save_closure_request(closure_id: int, *, actor: User, expected_revision: int, analysis: dict) -> ClosureRequest:
     with transaction.atomic(), audit.action("plans.closurerequest.saved", actor=actor) as event:
         closure = ClosureRequest.objects.get(pk=closure_id)

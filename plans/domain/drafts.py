@@ -88,6 +88,26 @@ def create_draft(*, author: User, content: dict, other_people=(), goals: list[di
     return plan
 
 
+def hand_over_draft(plan_id: int, *, actor: User, leaver: User, successor: User) -> Plan:
+    """A person leaves (audit.leaving): their draft or returned plan becomes the successor's, who
+    must be able to write plans for its unit, with the right to change it. Inside the caller's
+    transaction; the revision is claimed, so a save at the same moment loses whole."""
+    plan = Plan.objects.select_related("unit").get(pk=plan_id)
+    if not plan.is_editable or plan.author_id != leaver.pk:
+        raise Conflict()
+    if not successor.is_active or not rules.can_create_plan_for(successor, plan.unit):
+        raise Incomplete(
+            {"author": [_("%(name)s cannot write plans for %(unit)s.") % {"name": successor, "unit": plan.unit}]}
+        )
+    claim_revision(plan, status=plan.status)
+    plan.author = successor
+    plan._history_user = actor
+    plan._change_reason = _("%(name)s left") % {"name": leaver.get_full_name()}
+    plan.save(update_fields=["author", "revision", "updated_at"])
+    assign_perm(rules.CHANGE_PLAN, successor, plan)
+    return plan
+
+
 def save_draft(
     plan_id: int, *, actor: User, expected_revision: int, content: dict, other_people=(), goals: list[dict] = ()
 ) -> Plan:
