@@ -211,6 +211,19 @@ def test_end_person_page_hands_over_to_the_successor_for_everything(client, org,
     assert "Kontot är avslutat" in client.get(response.url).text
 
 
+def test_end_person_page_without_the_confirmation_changes_nothing(client, org, held):
+    _channel, _draft, successor, _monitor = held
+    client.force_login(org.admin)
+    shown = client.get(page(org.medarbetare)).context["form"]["shown"].value()
+
+    response = client.post(page(org.medarbetare), {"everything": successor.pk, "shown": shown})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirm"]
+    org.medarbetare.refresh_from_db()
+    assert org.medarbetare.is_active
+
+
 def test_end_person_page_refuses_when_holdings_changed_since_shown(client, org, held):
     _channel, _draft, successor, _monitor = held
     client.force_login(org.admin)
@@ -291,3 +304,23 @@ def test_a_deactivated_monitor_holds_no_roster_week_after_ending(org, held):
     assert ahead.exists()
     assert not ahead.filter(primary=monitor).exists()
     assert Channel.objects.get(pk=channel.pk).owner == org.medarbetare
+
+
+# The frame (session, user, role groups; the session save: savepoint, update, release), the
+# person, each kind's holdings (units led; the person's "others" rows and the channel places;
+# roster weeks; agreements; drafts: plans and closure requests; waiting: plans and closure
+# requests; deputy arrangements), the successors to choose from (once for every field), and the
+# unread badge.
+END_PERSON_QUERIES = 19
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_end_person_page_query_count_is_the_same_for_1_and_3_drafts(client, org, held, django_assert_num_queries, n):
+    for i in range(n - 1):
+        complete_plan(org.medarbetare, channel_name=f"Kanal {i}")
+    client.force_login(org.admin)
+
+    with django_assert_num_queries(END_PERSON_QUERIES):
+        response = client.get(page(org.medarbetare))
+
+    assert len(response.context["groups"][-1][1]) == n
