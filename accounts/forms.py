@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .domain.password_reset import admit_password_reset
-from .enums import AbsenceKind, Course, Role
+from .enums import AbsenceKind, Course, DeputyCondition, Role
 from .models import Unit, User
 from .queries import people_in_scope, readable_units
 
@@ -220,3 +220,35 @@ def deputy_candidates(user: User) -> QuerySet[User] | None:
         .distinct()
         .order_by("full_name", "pk")
     )
+
+
+class DeputyForm(forms.Form):
+    """A chef's deputy (ersättare) as the chef of a unit they lead (domain.people.register_deputy)."""
+
+    unit = forms.ModelChoiceField(label=_("As manager of"), queryset=Unit.objects.none(), empty_label=None)
+    deputy = PersonChoiceField(
+        label=_("Deputy"),
+        queryset=User.objects.none(),
+        help_text=_("Decides the unit's plans and closure requests in your place; the decisions show it."),
+    )
+    condition = forms.ChoiceField(label=_("Acts"), choices=DeputyCondition.choices, initial=DeputyCondition.ABSENT)
+    starts_on = forms.DateField(label=_("From (first day)"), widget=date_input())
+    ends_on = forms.DateField(
+        label=_("To (last day)"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leave empty for until further notice."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, units, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["deputy"].queryset = deputies
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data

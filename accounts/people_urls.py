@@ -1,5 +1,5 @@
 """The people pages. Their addresses are under /kanalregister/ (kob_social/urls.py), where they
-were when the channel register held them; the names are `people:trainings` and `people:absences`."""
+were when the channel register held them; the names are `people:trainings`, `people:absences` and `people:deputies`."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ app_name = "people"
 urlpatterns = [
     path("utbildningar/", views.trainings, name="trainings"),
     path("franvaro/", views.absences, name="absences"),
+    path("ersattare/", views.deputies, name="deputies"),
 ]

@@ -56,3 +56,9 @@ def can_register_absence_for(user: User, person: User) -> bool:
     if user.pk == person.pk:
         return True
     return person.unit_id is not None and is_chef_of(user, person.unit)
+
+
+def can_name_deputy_for(user: User, unit) -> bool:
+    """A chef names their own deputies as the chef of the units they lead (the deputies page);
+    every other arrangement is the administrator's, in the admin."""
+    return user.is_authenticated and user.is_active and unit is not None and unit.chef_id == user.pk

@@ -17,6 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -27,10 +28,18 @@ from kob_social.client_ip import client_ip
 from kob_social.errors import NotAllowed, errors_to_form
 
 from . import rules
-from .domain.people import delete_absence, deputies_during, register_absence, register_training
+from .domain.people import (
+    delete_absence,
+    deputies_during,
+    end_deputy,
+    register_absence,
+    register_deputy,
+    register_training,
+)
 from .enums import Course
 from .forms import (
     AbsenceForm,
+    DeputyForm,
     LimitedPasswordResetForm,
     TrainingFilterForm,
     TrainingForm,
@@ -39,7 +48,7 @@ from .forms import (
     people_allowed,
     training_candidates,
 )
-from .models import Absence, TrainingRecord, User
+from .models import Absence, Deputy, TrainingRecord, Unit, User
 from .queries import TRAINING_WARNING_DAYS, TrainingState, expires_soon, is_overseer, training_overview
 
 PAGE_SIZE = 50
@@ -269,6 +278,75 @@ def _delete(request, people: list[User]):
             % {"start": formats.date_format(absence.starts_on), "end": formats.date_format(absence.ends_on)},
         )
     return redirect("people:absences")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def deputies(request):
+    """A chef's deputies (ersättare) as the chef of the units they lead, outside a vacation too:
+    the current and coming arrangements, a form to name one, and a button to end one (after a
+    confirmation). The page of those who lead a unit; the other roles' deputies are the
+    administrator's, in the admin."""
+    user = request.user
+    units = Unit.objects.filter(chef=user).order_by("name", "pk")
+    candidates = deputy_candidates(user)
+    if candidates is None:
+        raise PermissionDenied(_("Only a manager names deputies, for the units they lead."))
+    today = timezone.localdate()
+    mine = Deputy.objects.filter(person=user, unit__chef=user).exclude(ends_on__lt=today)
+    if request.method == "POST" and "end" in request.POST:
+        return _end_deputy(request, mine, today)
+    form = DeputyForm(request.POST or None, units=units, deputies=candidates, initial={"starts_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_to_form(form):
+            arrangement = register_deputy(
+                user,
+                unit=data["unit"],
+                deputy=data["deputy"],
+                condition=data["condition"],
+                starts_on=data["starts_on"],
+                ends_on=data.get("ends_on"),
+                note=data.get("note", ""),
+            )
+        if not form.errors:
+            messages.success(
+                request,
+                _("%(deputy)s is your deputy as manager of %(unit)s.")
+                % {"deputy": arrangement.deputy.get_full_name(), "unit": arrangement.unit.name},
+            )
+            return redirect("people:deputies")
+    page = Paginator(
+        mine.select_related("deputy__unit", "unit").order_by("starts_on", "unit__name", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "people/deputies.html",
+        {"form": form, "page": page, "query_string": page_query(request), "today": today},
+    )
+
+
+def _end_deputy(request, mine, today):
+    try:
+        arrangement_id = int(request.POST["end"])
+    except ValueError as exc:
+        raise Http404 from exc
+    with transaction.atomic():
+        # Locked: of two clicks at once, the second finds it ended and says so.
+        arrangement = (
+            Deputy.objects.select_for_update(of=("self",)).select_related("deputy").filter(pk=arrangement_id).first()
+        )
+        if arrangement is None or (arrangement.ends_on is not None and arrangement.ends_on < today):
+            messages.info(request, _("The deputy had already been ended."))
+            return redirect("people:deputies")
+        if not mine.filter(pk=arrangement.pk).exists():
+            raise Http404  # someone else's arrangement does not exist for you
+        end_deputy(request.user, arrangement, today)
+    messages.success(
+        request,
+        _("%(deputy)s no longer decides in your place.") % {"deputy": arrangement.deputy.get_full_name()},
+    )
+    return redirect("people:deputies")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

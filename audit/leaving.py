@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.domain import people
 from accounts.models import Deputy, Unit, User
 from kob_social.errors import Conflict, Incomplete, NotAllowed
 
@@ -170,9 +171,7 @@ def _deputyships(person: User, today: datetime.date) -> list[Holding]:
 
 def _hand_over_deputyships(person: User, successors: dict[str, User | None], actor: User, today: datetime.date) -> None:
     """The successor acts for the same person, in the same role and unit, from today (or the
-    arrangement's start) to its end; the leaver's arrangement ends yesterday (or goes, if it had
-    not started)."""
-    yesterday = today - datetime.timedelta(days=1)
+    arrangement's start) to its end; the leaver's arrangement ends (people.end_deputy)."""
     for arrangement in Deputy.objects.filter(deputy=person).exclude(ends_on__lt=today).select_for_update():
         key = f"deputy:{arrangement.pk}"
         if key not in successors:
@@ -181,7 +180,8 @@ def _hand_over_deputyships(person: User, successors: dict[str, User | None], act
         if successor is not None:
             if successor.pk == arrangement.person_id:
                 raise Incomplete({key: [_("A person cannot be their own deputy.")]})
-            Deputy.objects.create(
+            people.write_deputy(
+                actor,
                 person=arrangement.person,
                 deputy=successor,
                 role=arrangement.role,
@@ -190,14 +190,8 @@ def _hand_over_deputyships(person: User, successors: dict[str, User | None], act
                 starts_on=max(arrangement.starts_on, today),
                 ends_on=arrangement.ends_on,
                 note=arrangement.note,
-                registered_by=actor,
             )
-        if arrangement.starts_on >= today:
-            arrangement.delete()
-        else:
-            arrangement.ends_on = yesterday
-            arrangement._history_user = actor
-            arrangement.save(update_fields=["ends_on"])
+        people.end_deputy(actor, arrangement, today)
 
 
 register(

@@ -9,7 +9,8 @@ each from its own `personal_data.register()` (called in its AppConfig.ready):
   the person that ended before `before`, with their field history, and says how many.
 
 Decisions and the audit log are public records (allmänna handlingar): never purged. Trainings
-stay too: the retention rule covers the roster and absences only."""
+and deputy arrangements stay too (an arrangement is what gave a deputy's decision its authority):
+the retention rule covers the roster and absences only."""
 
 import datetime
 from collections import Counter
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Absence, User
+from accounts.models import Absence, Deputy, User
 
 from . import domain
 from .models import Event
@@ -33,7 +34,7 @@ _providers: dict[str, Provider] = {}
 _purgers: dict[str, Purger] = {}
 
 # The export's own sections; a provider may not take one of these names.
-OWN_SECTIONS = ("exported_at", "person", "trainings", "absences", "audit_events")
+OWN_SECTIONS = ("exported_at", "person", "trainings", "absences", "deputies", "audit_events")
 ABSENCES = "absences"
 # What the purged records are called in the event's reason.
 _said: dict[str, str] = {ABSENCES: "frånvaroperioder"}
@@ -89,6 +90,24 @@ def export(person: User) -> dict:
         "absences": list(
             person.absences.order_by("starts_on", "pk").values(
                 "id", "kind", "starts_on", "ends_on", "note", "registered_by_id", "created_at"
+            )
+        ),
+        # The deputy arrangements (ersättare) where the person acts for someone or someone for them.
+        "deputies": list(
+            Deputy.objects.filter(Q(person=person) | Q(deputy=person))
+            .order_by("starts_on", "pk")
+            .values(
+                "id",
+                "person_id",
+                "deputy_id",
+                "role",
+                "unit_id",
+                "condition",
+                "starts_on",
+                "ends_on",
+                "note",
+                "registered_by_id",
+                "created_at",
             )
         ),
     }

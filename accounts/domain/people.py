@@ -1,4 +1,4 @@
-"""Writes about people who run channels: completed trainings and absence periods.
+"""Writes about people who run channels: completed trainings, absence periods and deputies.
 
 Every write checks its rule in accounts.rules first and records who did it, both on the row
 (`registered_by`) and in the row's history (django-simple-history). The person's row is
@@ -145,7 +145,8 @@ def register_absence(
         absence._history_user = actor
         absence.save()
         for unit in led_units:
-            arrangement = Deputy(
+            write_deputy(
+                actor,
                 person=person,
                 deputy=deputy,
                 role=Role.CHEF,
@@ -153,12 +154,77 @@ def register_absence(
                 condition=DeputyCondition.ABSENT,
                 starts_on=starts_on,
                 ends_on=ends_on,
-                note=note.strip(),
-                registered_by=actor,
+                note=note,
             )
-            arrangement._history_user = actor
-            arrangement.save()
     return absence
+
+
+def register_deputy(
+    actor: User,
+    *,
+    unit: Unit,
+    deputy: User,
+    condition: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    note: str = "",
+) -> Deputy:
+    """A chef names who decides in their place as the chef of `unit` (one they lead): throughout
+    the period, on the days they are registered absent, or where they may not decide
+    (DeputyCondition). `ends_on` empty: until further notice. The deputies of the other roles
+    (a standing deputy kulturdirektör or kommunikationsansvarig) are the administrator's, in the
+    admin."""
+    if not rules.can_name_deputy_for(actor, unit):
+        raise NotAllowed(_("You can name deputies only for the units you lead."))
+    errors: dict[str, list[str]] = {}
+    if condition not in DeputyCondition.values:
+        errors["condition"] = [_("Choose when the deputy acts from the list.")]
+    if deputy.pk == actor.pk or not deputy.is_active:
+        errors["deputy"] = [_("Choose someone else, who is active, as deputy.")]
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The last day cannot be before the first day.")]
+    elif ends_on is not None and ends_on < timezone.localdate():
+        errors["ends_on"] = [_("This period has already ended. Name current and coming deputies only.")]
+    if errors:
+        raise Incomplete(errors)
+    with transaction.atomic():
+        _lock(actor)
+        return write_deputy(
+            actor,
+            person=actor,
+            deputy=deputy,
+            role=Role.CHEF,
+            unit=unit,
+            condition=condition,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+        )
+
+
+def write_deputy(actor: User | None, **fields) -> Deputy:
+    """The one write of a new deputy arrangement, after its caller's checks (the absences page,
+    the deputies page, the hand-over when a deputy leaves): the database refuses a person as their
+    own deputy, an end before the start and a unit where the role has none."""
+    arrangement = Deputy(registered_by=actor, **{**fields, "note": (fields.get("note") or "").strip()})
+    arrangement._history_user = actor
+    arrangement.save()
+    return arrangement
+
+
+def end_deputy(actor: User, arrangement: Deputy, today: datetime.date | None = None) -> None:
+    """End an arrangement: from `today` the deputy no longer acts. One that has not started yet
+    goes; one that has ends yesterday (its history keeps the days it was in force). Ending one
+    that has already ended changes nothing."""
+    today = today or timezone.localdate()
+    if arrangement.ends_on is not None and arrangement.ends_on < today:
+        return
+    arrangement._history_user = actor
+    if arrangement.starts_on >= today:
+        arrangement.delete()
+    else:
+        arrangement.ends_on = today - datetime.timedelta(days=1)
+        arrangement.save(update_fields=["ends_on"])
 
 
 def deputies_during(absences: list[Absence]) -> dict[int, list[User]]:

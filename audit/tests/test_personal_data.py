@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from accounts.enums import Role
-from accounts.models import Absence
+from accounts.models import Absence, Deputy
 from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory
 from audit import personal_data
 from audit.enums import Kind
@@ -91,6 +91,26 @@ def test_export_holds_the_persons_records_and_nobody_elses(org):
     assert events != []
     assert [event for event in events if person.pk not in (event["actor_id"], event["person_id"])] == []
     assert any(event["plan_id"] == plan.pk and event["actor_id"] == person.pk for event in events)
+
+
+def test_export_holds_the_deputy_arrangements_either_way_and_nobody_elses(org):
+    acts_for = Deputy.objects.create(
+        person=org.chef, deputy=org.medarbetare, role=Role.CHEF, unit=org.library, starts_on=NEW, registered_by=org.chef
+    )
+    acted_for = Deputy.objects.create(
+        person=org.medarbetare2,
+        deputy=org.chef2,
+        role=Role.CHEF,
+        unit=org.music,
+        starts_on=NEW,
+        registered_by=org.admin,
+    )
+    Deputy.objects.create(
+        person=org.chef2, deputy=org.chef, role=Role.CHEF, unit=org.music, starts_on=NEW, registered_by=org.admin
+    )
+
+    assert [row["id"] for row in personal_data.export(org.medarbetare)["deputies"]] == [acts_for.pk]
+    assert [row["id"] for row in personal_data.export(org.medarbetare2)["deputies"]] == [acted_for.pk]
 
 
 def test_export_leaves_out_the_password_hash(org):

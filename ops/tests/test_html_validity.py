@@ -148,6 +148,8 @@ def main_pages(org) -> dict[str, str]:
         "trainings-medarbetare": (medarbetare, reverse("people:trainings")),
         "trainings-chef": (chef, reverse("people:trainings")),
         "absences": (chef, reverse("people:absences")),
+        "deputies": (chef, reverse("people:deputies")),
+        "end-person": (admin, reverse("audit:end_person", args=[org.medarbetare.pk])),
         "login": (anonymous, reverse("login")),
         "password-change": (medarbetare, reverse("password_change")),
         "password-change-done": (medarbetare, reverse("password_change_done")),

@@ -44,3 +44,29 @@ def test_chef_names_a_deputy_for_the_vacation_who_then_decides(live_server, page
     decisions = page.locator("section[aria-labelledby='decisions-heading']")
     expect(decisions).to_contain_text("Erik Nyström för Karin Sjöström")
     assert_accessible(page)
+
+
+def test_chef_names_a_standing_deputy_on_the_deputies_page_and_ends_it(live_server, page, org):
+    sign_in(page, live_server, "chef")
+    page.goto(url(live_server, "people:absences"))
+    page.get_by_role("link", name="Ersättare utanför semestern, och alla dina ersättare").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ersättare")
+    assert_accessible(page)
+
+    page.get_by_role("combobox", name="Ersättare", exact=True).select_option(label="Erik Nyström (Musik i Uppland)")
+    page.get_by_role("combobox", name="Beslutar", exact=True).select_option(label="Under hela perioden")
+    page.get_by_role("button", name="Utse ersättaren").click()
+
+    table = page.locator("main table")
+    expect(page.locator("main")).to_contain_text("Erik Nyström är din ersättare som chef för Länsbiblioteket.")
+    expect(table).to_contain_text("Tills vidare")
+    assert_accessible(page)
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Avsluta Erik Nyström som din ersättare för Länsbiblioteket").click()
+
+    expect(page.locator("main")).to_contain_text("Erik Nyström beslutar inte längre i ditt ställe.")
+    assert questions == ["Avsluta Erik Nyström som din ersättare för Länsbiblioteket?"]
+    expect(page.locator("main")).to_contain_text("Du har inga pågående eller kommande ersättare.")
+    assert_accessible(page)
