@@ -146,6 +146,7 @@ class EndPersonForm(forms.Form):
 
     def __init__(self, *args, holdings, candidates, **kwargs):
         super().__init__(*args, **kwargs)
+        self.candidates = candidates
         self.people = {str(person.pk): person for person in candidates}
         choices = [(str(person.pk), person.get_full_name()) for person in candidates]
         self.fields["everything"].choices = [(self.SAME, _("No one: choose below")), *choices]

@@ -168,6 +168,11 @@ def end_person(request, pk):
     form = EndPersonForm(request.POST or None, holdings=held.all, candidates=list(candidates))
     if request.method == "POST" and person.is_active and form.is_valid():
         if form.cleaned_data["shown"] != EndPersonForm.shown_value(held.all):
+            # Shown again with what the person holds now, which a second submission accepts.
+            data = request.POST.copy()
+            data["shown"] = EndPersonForm.shown_value(held.all)
+            form = EndPersonForm(data, holdings=held.all, candidates=form.candidates)
+            form.is_valid()
             form.add_error(None, _("What the person holds has changed since the page was opened: look again."))
         else:
             try:

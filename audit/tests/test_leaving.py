@@ -236,6 +236,12 @@ def test_end_person_page_refuses_when_holdings_changed_since_shown(client, org, 
     assert "har ändrats sedan sidan öppnades" in response.text
     org.medarbetare.refresh_from_db()
     assert org.medarbetare.is_active
+    # The page now shows the new draft too; sent again, it is accepted.
+    again = response.context["form"]["shown"].value()
+    done = client.post(page(org.medarbetare), {"everything": successor.pk, "shown": again, "confirm": "on"})
+    assert done.status_code == 302
+    org.medarbetare.refresh_from_db()
+    assert not org.medarbetare.is_active
 
 
 def test_end_person_page_shows_a_refusal_at_its_holding(client, org, held):

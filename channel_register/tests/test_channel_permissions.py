@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import people_urls
-from accounts.enums import AbsenceKind, Course, Role
-from accounts.models import Absence, TrainingRecord
+from accounts.enums import AbsenceKind, Course, DeputyCondition, Role
+from accounts.models import Absence, Deputy, TrainingRecord
 from accounts.tests.factories import make_user
 from channel_register import urls as channel_register_urls
 from channel_register.domain.channels import (
@@ -169,6 +169,10 @@ EXPECTED = {
     # themselves have no person field and register their own; chefs of other units are
     # refused by the form (200).
     ("absences", "POST"):               (302, 302, 302, 302, 302, 200, 302, 200, 302),
+    # A chef's deputies, for those who lead a unit (the kulturdirektör leads Staben); a deputy
+    # for Länsbiblioteket is named by its chef, refused by the form (200) for other chefs.
+    ("deputies", "GET"):                (302, 403, 403, 403, 200, 200, 403, 200, 403),
+    ("deputies", "POST"):               (302, 403, 403, 403, 302, 200, 403, 200, 403),
 }
 # fmt: on
 
@@ -407,6 +411,14 @@ def _request(world: World, endpoint: str) -> tuple[str, dict]:
             "ends_on": (today + timedelta(days=34)).isoformat(),
         }
         return reverse("people:absences"), data
+    if name == "deputies":
+        data = {
+            "unit": world.kollega.unit_id,
+            "deputy": world.kollega.pk,
+            "condition": DeputyCondition.ALWAYS,
+            "starts_on": today.isoformat(),
+        }
+        return reverse("people:deputies"), data
     raise AssertionError(f"no request for {endpoint}")
 
 
@@ -439,6 +451,7 @@ def snapshot(media: Path) -> dict:
         "decisions": Decision.objects.count(),
         "trainings": TrainingRecord.objects.count(),
         "absences": Absence.objects.count(),
+        "deputies": Deputy.objects.count(),
         "files": stored_files(media),
     }
 

@@ -14,8 +14,8 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from accounts.enums import Role
 from accounts.models import User
 from notifications.domain import Notice, notify_many
 
-from ..enums import PENDING, EscalationReason, PlanStatus
+from ..enums import PENDING, EscalationReason
 from ..models import ClosureRequest, Decision, Escalation, Plan
 from ..queries import round_approvals
 from .deciders import deciders_reader
@@ -55,7 +55,7 @@ def judge(document, deciders: list[User]) -> None:
     if reason is None:
         Escalation.objects.filter(**{_field(document): document}).delete()
     else:
-        _record({(_field(document), document.pk): (document, reason)}, _existing([document]))
+        _record({(_field(document), document.pk): (document, reason)}, _existing(document))
 
 
 def organisation_changed(sender, instance=None, raw=False, created=False, update_fields=None, **kwargs) -> None:
@@ -67,7 +67,8 @@ def organisation_changed(sender, instance=None, raw=False, created=False, update
         return
     if created and sender is User:  # a new person decides nothing yet
         return
-    transaction.on_commit(lambda: escalate_waiting(today=timezone.localdate()))
+    # robust: a failed judgement is logged, never turned into an error of the change that was saved.
+    transaction.on_commit(lambda: escalate_waiting(today=timezone.localdate()), robust=True)
 
 
 def escalate_waiting(*, today: datetime.date) -> dict:
@@ -90,28 +91,27 @@ def escalate_waiting(*, today: datetime.date) -> dict:
         reason = reason_for(document, deciders(document), today=today)
         if reason is not None:
             due[(_field(document), document.pk)] = (document, reason)
-    existing = _existing(documents)
+    # Every row: the table holds only what is escalated now (and what stopped being so since the
+    # last judgement), a handful where the organisation works.
+    existing = {_key_of(row): row for row in Escalation.objects.all()}
     stale = [row.pk for key, row in existing.items() if key not in due]
-    stale_query = Q(pk__in=stale) | Q(plan__isnull=False, plan__status__in=_NOT_PENDING)
-    stale_query |= Q(closure__isnull=False, closure__status__in=_NOT_PENDING)
-    removed, _counts = Escalation.objects.filter(stale_query).delete()
+    removed, _counts = Escalation.objects.filter(pk__in=stale).delete()
     notified = _record(due, existing)
     return {"candidates": len(documents), "escalated": len(due), "removed": removed, "notified": notified}
-
-
-_NOT_PENDING = [status for status in PlanStatus.values if status not in PENDING]
 
 
 def _field(document) -> str:
     return "plan" if isinstance(document, Plan) else "closure"
 
 
-def _existing(documents) -> dict[tuple[str, int], Escalation]:
-    """The escalation rows of `documents`, by (field, document id)."""
-    plan_ids = [document.pk for document in documents if isinstance(document, Plan)]
-    closure_ids = [document.pk for document in documents if not isinstance(document, Plan)]
-    rows = Escalation.objects.filter(Q(plan__in=plan_ids) | Q(closure__in=closure_ids))
-    return {("plan", row.plan_id) if row.plan_id else ("closure", row.closure_id): row for row in rows}
+def _key_of(row: Escalation) -> tuple[str, int]:
+    return ("plan", row.plan_id) if row.plan_id else ("closure", row.closure_id)
+
+
+def _existing(document) -> dict[tuple[str, int], Escalation]:
+    """The escalation row of `document`, by (field, document id), if it has one."""
+    rows = Escalation.objects.filter(**{_field(document): document})
+    return {_key_of(row): row for row in rows}
 
 
 def _record(due: dict, existing: dict) -> int:
@@ -123,7 +123,13 @@ def _record(due: dict, existing: dict) -> int:
     for key, (document, reason) in due.items():
         row = existing.get(key)
         if row is None:
-            Escalation.objects.create(**{key[0]: document}, revision=document.revision, reason=reason, escalated_at=now)
+            try:
+                with transaction.atomic():  # a savepoint: a judgement at the same moment may have made it
+                    Escalation.objects.create(
+                        **{key[0]: document}, revision=document.revision, reason=reason, escalated_at=now
+                    )
+            except IntegrityError:
+                continue
         elif (row.revision, row.reason) != (document.revision, reason):
             row.revision, row.reason, row.escalated_at = document.revision, reason, now
             row.save(update_fields=["revision", "reason", "escalated_at"])
