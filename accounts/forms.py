@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .domain.password_reset import admit_password_reset
+from .domain.people import PERIOD_BACKWARDS
 from .enums import AbsenceKind, Course, DeputyCondition, Role
 from .models import Unit, User
 from .queries import people_in_scope, readable_units
@@ -192,11 +193,7 @@ class AbsenceForm(forms.Form):
         return "person" in self.fields
 
     def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The last day cannot be before the first day."))
-        return data
+        return _period_checked(self, super().clean())
 
     @property
     def names_deputy(self) -> bool:
@@ -247,8 +244,13 @@ class DeputyForm(forms.Form):
         self.fields["deputy"].queryset = deputies
 
     def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The last day cannot be before the first day."))
-        return data
+        return _period_checked(self, super().clean())
+
+
+def _period_checked(form: forms.Form, data: dict) -> dict:
+    """A form's period (starts_on, ends_on) that ends before it starts is refused at its last
+    day, before the domain function is asked (which refuses it too: people.period_errors)."""
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts and ends and ends < starts:
+        form.add_error("ends_on", PERIOD_BACKWARDS)
+    return data

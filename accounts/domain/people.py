@@ -12,12 +12,15 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kob_social.errors import Incomplete, NotAllowed
 
 from .. import rules
 from ..enums import AbsenceKind, Course, DeputyCondition, Role
 from ..models import Absence, Deputy, TrainingRecord, Unit, User
+
+PERIOD_BACKWARDS = gettext_lazy("The last day cannot be before the first day.")
 
 # The legal basics course is valid for three years unless the registrar says otherwise.
 TRAINING_VALIDITY = relativedelta(years=3)
@@ -79,6 +82,18 @@ def register_training(
     return record
 
 
+def period_errors(starts_on: datetime.date, ends_on: datetime.date | None, ended: str) -> dict[str, list[str]]:
+    """A period of days, both included, that must not end before it starts, nor have ended
+    already (`ended` says so for the kind of period); no `ends_on`: until further notice."""
+    if ends_on is None:
+        return {}
+    if ends_on < starts_on:
+        return {"ends_on": [PERIOD_BACKWARDS]}
+    if ends_on < timezone.localdate():
+        return {"ends_on": [ended]}
+    return {}
+
+
 def register_absence(
     actor: User,
     person: User,
@@ -104,10 +119,11 @@ def register_absence(
     errors: dict[str, list[str]] = {}
     if kind not in AbsenceKind.values:
         errors["kind"] = [_("Choose a kind of absence from the list.")]
-    if ends_on < starts_on:
-        errors["ends_on"] = [_("The last day cannot be before the first day.")]
-    elif ends_on < timezone.localdate():
-        errors["ends_on"] = [_("This period has already ended. Register current and coming absences only.")]
+    errors.update(
+        period_errors(
+            starts_on, ends_on, _("This period has already ended. Register current and coming absences only.")
+        )
+    )
     led_units = list(Unit.objects.filter(chef=person).order_by("pk")) if deputy is not None else []
     if deputy is not None:
         if not led_units:
@@ -181,10 +197,9 @@ def register_deputy(
         errors["condition"] = [_("Choose when the deputy acts from the list.")]
     if deputy.pk == actor.pk or not deputy.is_active:
         errors["deputy"] = [_("Choose someone else, who is active, as deputy.")]
-    if ends_on is not None and ends_on < starts_on:
-        errors["ends_on"] = [_("The last day cannot be before the first day.")]
-    elif ends_on is not None and ends_on < timezone.localdate():
-        errors["ends_on"] = [_("This period has already ended. Name current and coming deputies only.")]
+    errors.update(
+        period_errors(starts_on, ends_on, _("This period has already ended. Name current and coming deputies only."))
+    )
     if errors:
         raise Incomplete(errors)
     with transaction.atomic():
