@@ -362,3 +362,22 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.client_address or '-'}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (the duties feed, overview.calendar): only the SHA-256 of
+    its token is kept, so the address is shown once, when made; a new one replaces the old, and
+    revoking deletes the row (accounts.domain.calendar, the only writer)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return f"{self.user}: {self.created_at:%Y-%m-%d}"

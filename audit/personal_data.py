@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Absence, Deputy, User
+from accounts.models import Absence, CalendarFeed, Deputy, User
 
 from . import domain
 from .models import Event
@@ -34,7 +34,7 @@ _providers: dict[str, Provider] = {}
 _purgers: dict[str, Purger] = {}
 
 # The export's own sections; a provider may not take one of these names.
-OWN_SECTIONS = ("exported_at", "person", "trainings", "absences", "deputies", "audit_events")
+OWN_SECTIONS = ("exported_at", "person", "trainings", "absences", "deputies", "calendar_address", "audit_events")
 ABSENCES = "absences"
 # What the purged records are called in the event's reason.
 _said: dict[str, str] = {ABSENCES: "frånvaroperioder"}
@@ -110,6 +110,8 @@ def export(person: User) -> dict:
                 "created_at",
             )
         ),
+        # When the secret calendar address was made (only its hash is kept, never exported).
+        "calendar_address": list(CalendarFeed.objects.filter(user=person).values("created_at")),
     }
     for name, provider in sorted(_providers.items()):
         data[name] = provider(person)

@@ -319,7 +319,7 @@ def _goals(facts: Facts, today: datetime.date) -> Cell:
     return Cell(Light.GREEN, reason)
 
 
-def _evaluation_due_on(facts: Facts) -> datetime.date | None:
+def evaluation_due_on(facts: Facts) -> datetime.date | None:
     """The day the channel is to be evaluated (again): metrics.domain.duties.due_on's arithmetic
     on the local dates the facts hold (due_on takes the moments themselves)."""
     since = facts.last_evaluated_on or facts.activated_on
@@ -329,7 +329,7 @@ def _evaluation_due_on(facts: Facts) -> datetime.date | None:
 
 
 def _evaluation(facts: Facts, today: datetime.date) -> Cell:
-    due = _evaluation_due_on(facts)
+    due = evaluation_due_on(facts)
     if due is None:
         return Cell(Light.NONE, _("No go-live date and no evaluation yet."))
     if today < due:

@@ -9,16 +9,19 @@ light is the one kept with the channel's standing, and its reason is said from t
 import datetime
 import hashlib
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.domain.calendar import calendar_owner, new_calendar_token, revoke_calendar_token
+from accounts.models import CalendarFeed
 from audit import domain as audit
 from kob_social.spreadsheets import csv_response
 from metrics.charts import rhythm_chart
@@ -26,6 +29,7 @@ from plans.pdf import STATIC_PREFIX, page_label_parts, render_document
 from plans.views.inbox import escalation_box
 
 from . import queries, rules
+from .calendar import duties_calendar
 from .enums import Column, Light
 from .facts import Facts
 from .forms import OverviewFilterForm
@@ -270,4 +274,43 @@ def overview_report(request):
     audit.record("overview.report.downloaded", object_label=f"oversikt-{year}-halvar{half}.pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="oversikt-{year}-halvar{half}.pdf"'
+    return response
+
+
+# --- The calendar of one's duties -----------------------------------------------------------------
+
+SHOWN_ONCE = "calendar_address_once"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def calendar_settings(request):
+    """The person's calendar address: made (replacing the old one) or revoked by a POST; a new
+    address is shown once, on the page the POST leads to, and never again (only its hash is kept)."""
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if revoke_calendar_token(user):
+                messages.success(request, _("Your calendar address is revoked: it no longer works."))
+        else:
+            token = new_calendar_token(user)
+            request.session[SHOWN_ONCE] = request.build_absolute_uri(reverse("overview:calendar_feed", args=[token]))
+            messages.success(request, _("Your new calendar address is made. Any earlier address no longer works."))
+        return redirect("overview:calendar")
+    address = request.session.pop(SHOWN_ONCE, None)
+    feed = CalendarFeed.objects.filter(user=user).first()
+    return render(request, "overview/calendar.html", {"address": address, "feed": feed})
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The feed itself, for calendar programs, which cannot sign in: the secret address names the
+    person (accounts.domain.calendar); an unknown or revoked one does not exist."""
+    person = calendar_owner(token)
+    if person is None:
+        raise Http404
+    body = duties_calendar(person, site_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kob-social.ics"'
+    response["Cache-Control"] = "private, max-age=0"
     return response

@@ -149,6 +149,7 @@ def main_pages(org) -> dict[str, str]:
         "trainings-chef": (chef, reverse("people:trainings")),
         "absences": (chef, reverse("people:absences")),
         "deputies": (chef, reverse("people:deputies")),
+        "calendar": (medarbetare, reverse("overview:calendar")),
         "end-person": (admin, reverse("audit:end_person", args=[org.medarbetare.pk])),
         "login": (anonymous, reverse("login")),
         "password-change": (medarbetare, reverse("password_change")),
