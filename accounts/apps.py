@@ -15,3 +15,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # circular: the receivers import the models, which need the app registry ready.
         from . import signals  # noqa: F401  (connects the receivers)
+
+        register_notice_kinds()
+
+
+def register_notice_kinds() -> None:
+    from notifications.kinds import register
+
+    register("training_expiring", _("A legal training runs out soon (mine, or my staff's for a manager)"))

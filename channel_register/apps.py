@@ -34,3 +34,19 @@ class ChannelRegisterConfig(AppConfig):
 
         register_with_audit()
         leaving.register()
+        register_notice_kinds()
+
+
+def register_notice_kinds() -> None:
+    from notifications.kinds import register
+
+    for name, label, always_mail in [
+        ("rhythm_missed", _("A channel of mine missed its update rhythm"), False),
+        ("rhythm_escalated", _("To the manager: a channel missed its update rhythm twice in a row"), True),
+        ("screenshot_due", _("The half year's screenshots of a channel are due"), False),
+        ("screenshot_overdue", _("To the manager: a channel's screenshots are overdue"), True),
+        ("roster_gap", _("To the manager: a week without supervision is coming"), False),
+        ("inventory_overdue", _("A channel's inventory is overdue"), False),
+        ("inventory_escalated", _("To the manager: a channel's inventory is long overdue"), True),
+    ]:
+        register(name, label, always_mail=always_mail)

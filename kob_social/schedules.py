@@ -109,6 +109,16 @@ SCHEDULES: list[Schedule] = [
         function="plans.domain.reminders.remind_waiting_approvals",
     ),
     Schedule(
+        name="Dagens sammanfattning",
+        task="notifications.tasks.send_digests",
+        minute="30",
+        hour="7",
+        description="Daily, after the morning reminders: one e-mail per person who chose a daily digest for some "
+        "kinds of notice, listing them; once per person and day.",
+        job="send_digests",
+        function="notifications.domain.send_digests",
+    ),
+    Schedule(
         name="Eskalera det som ingen kan besluta",
         task="plans.tasks.escalate_waiting",
         minute="2",

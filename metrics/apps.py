@@ -17,6 +17,7 @@ class MetricsConfig(AppConfig):
         from .domain.cycle import channel_page_section
 
         register_with_audit()
+        register_notice_kinds()
 
         hooks.add_page_links(measuring_page_link)
         # Where the channel stands in the SMILEY cycle, with its latest evaluations.
@@ -27,3 +28,10 @@ def measuring_page_link(request, channel) -> list[tuple[str, str]]:
     """The channel page's link to its measuring page (metrics.views.channel_measurements): a
     reverse only, no query. Everyone who sees the channel's page may read the measuring page."""
     return [(_("Measurements and goals"), reverse("metrics:channel", args=[channel.pk]))]
+
+
+def register_notice_kinds() -> None:
+    from notifications.kinds import register
+
+    register("evaluation_due", _("A channel's yearly evaluation is due"))
+    register("evaluation_overdue", _("To the manager: a channel's evaluation is overdue"), always_mail=True)

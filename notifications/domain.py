@@ -9,8 +9,15 @@ Exactly once, whatever happens around it:
   NOTIFICATION_STALE_CLAIM_SECONDS and `resend_due` queues the row again, as it does rows whose
   task never reached the broker; a failed attempt waits `backoff(attempts)` before the next
   one, and after EMAIL_MAX_ATTEMPTS the row is FAILED: listed for administrators, never lost.
+
+Each person chooses per kind of notice (NotificationPreference): e-mail at once (the default), a
+daily digest, or only in the application; the kinds that always mail (kinds.py) ignore the
+choice. A notice for the digest waits as DIGEST until `send_digests` gathers the person's notices
+into one digest e-mail, itself a notification with the key (digest, person, day): one per person
+and day, sent through the same claim as every other e-mail.
 """
 
+import datetime
 import enum
 import logging
 from collections.abc import Iterable
@@ -22,11 +29,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
 
 from kob_social.jobs import queue
 
-from .enums import EmailStatus
-from .models import Notification
+from . import kinds
+from .enums import EmailStatus, NoticeDelivery
+from .models import Notification, NotificationPreference
 
 # The task that sends a notification's e-mail (notifications.tasks), queued by name.
 SEND_EMAIL_TASK = "notifications.tasks.send_notification_email"
@@ -48,7 +58,7 @@ class Notice:
     body: str
     url: str = ""
 
-    def to_row(self, now) -> Notification:
+    def to_row(self, now, delivery: str = NoticeDelivery.IMMEDIATE) -> Notification:
         return Notification(
             recipient=self.recipient,
             kind=self.kind,
@@ -56,11 +66,42 @@ class Notice:
             subject=self.subject[:200],
             body=self.body,
             url=self.url,
-            email_status=EmailStatus.PENDING if self.recipient.email else EmailStatus.NONE,
+            email_status=email_status(self.recipient, self.kind, delivery),
             # The task queued after the commit normally sends it well before this; only then
             # does `resend_due` step in.
             email_next_attempt_at=now + RESEND_GRACE,
         )
+
+
+def email_status(recipient, kind: str, delivery: str) -> EmailStatus:
+    """Where a new notice's e-mail starts: sent at once, kept for the digest, or none (no
+    address, or the person wants it only in the application)."""
+    if not recipient.email:
+        return EmailStatus.NONE
+    if kinds.always_mails(kind) or delivery == NoticeDelivery.IMMEDIATE:
+        return EmailStatus.PENDING
+    return EmailStatus.DIGEST if delivery == NoticeDelivery.DIGEST else EmailStatus.NONE
+
+
+def deliveries(notices: list["Notice"]) -> dict[tuple[int, str], str]:
+    """{(recipient id, kind): delivery} of the people's choices for these notices, in one query."""
+    people = {notice.recipient.pk for notice in notices}
+    wanted = {notice.kind for notice in notices}
+    rows = NotificationPreference.objects.filter(user_id__in=people, kind__in=wanted)
+    return {(row.user_id, row.kind): row.delivery for row in rows}
+
+
+def set_preferences(user, choices: dict[str, str]) -> None:
+    """Store `user`'s delivery per kind ({kind: NoticeDelivery}); the default (at once) keeps no row."""
+    known = {kind.name for kind in kinds.kinds()}
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            if kind not in known or delivery not in NoticeDelivery.values:
+                raise ValueError(f"unknown notice kind or delivery: {kind!r}, {delivery!r}")
+            if delivery == NoticeDelivery.IMMEDIATE:
+                NotificationPreference.objects.filter(user=user, kind=kind).delete()
+            else:
+                NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
 
 
 def stale_claim() -> timedelta:
@@ -88,7 +129,8 @@ def notify(*, recipient, kind: str, key: str, subject: str, body: str, url: str 
     Returns the new notification, or None when it already existed (nothing is sent twice).
     """
     now = timezone.now()
-    row = Notice(recipient, kind, key, subject, body, url).to_row(now)
+    notice = Notice(recipient, kind, key, subject, body, url)
+    row = notice.to_row(now, deliveries([notice]).get((recipient.pk, kind), NoticeDelivery.IMMEDIATE))
     notification, created = Notification.objects.get_or_create(
         key=row.key,
         defaults={field: getattr(row, field) for field in _ROW_FIELDS if field != "key"},
@@ -120,7 +162,12 @@ def notify_many(notices: Iterable[Notice]) -> int:
     for start in range(0, len(keys), BATCH):
         chunk = keys[start : start + BATCH]
         existing = set(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
-        new = [by_key[key].to_row(now) for key in chunk if key not in existing]
+        fresh = [by_key[key] for key in chunk if key not in existing]
+        chosen = deliveries(fresh) if fresh else {}
+        new = [
+            notice.to_row(now, chosen.get((notice.recipient.pk, notice.kind), NoticeDelivery.IMMEDIATE))
+            for notice in fresh
+        ]
         if not new:
             continue
         Notification.objects.bulk_create(new, ignore_conflicts=True)
@@ -250,3 +297,64 @@ def mark_read(user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- The daily digest -----------------------------------------------------------------------------
+
+DIGEST_LINES = 100  # notices written out in one digest; the rest are counted
+
+
+def send_digests(*, today) -> dict:
+    """Gather each person's notices waiting for the digest (DIGEST, made before now, or before
+    the end of `today` for a day gone by) into one digest e-mail per person and day: a
+    notification of kind `digest` with the key (digest, person, day), sent like every other
+    e-mail. The notices gathered become DIGESTED in the same transaction; a digest that exists
+    already (a second run, a duplicate delivery) is left alone, and the notices it did not
+    gather wait for the next day's."""
+    day_ends = timezone.make_aware(datetime.datetime.combine(today + timedelta(days=1), datetime.time.min))
+    waiting = Notification.objects.filter(email_status=EmailStatus.DIGEST, created_at__lt=min(timezone.now(), day_ends))
+    people = list(waiting.values_list("recipient", flat=True).distinct().order_by("recipient"))
+    made = 0
+    for person_id in people:
+        with transaction.atomic():
+            notices = list(
+                waiting.filter(recipient_id=person_id).select_related("recipient").order_by("created_at", "pk")
+            )
+            if not notices:
+                continue
+            recipient = notices[0].recipient
+            with override(settings.LANGUAGE_CODE):
+                count = len(notices)
+                subject = ngettext(
+                    "KoB Social: %(count)d notice since the last digest",
+                    "KoB Social: %(count)d notices since the last digest",
+                    count,
+                ) % {"count": count}
+                lines = [
+                    f"- {notice.subject}" + (f"\n  {settings.SITE_URL}{notice.url}" if notice.url else "")
+                    for notice in notices[:DIGEST_LINES]
+                ]
+                if count > DIGEST_LINES:
+                    lines.append(_("… and %(count)d more in the application.") % {"count": count - DIGEST_LINES})
+            digest, created = Notification.objects.get_or_create(
+                key=f"{kinds.DIGEST}:{person_id}:{today.isoformat()}",
+                defaults={
+                    "recipient": recipient,
+                    "kind": kinds.DIGEST,
+                    "subject": subject[:200],
+                    "body": "\n".join(lines),
+                    "email_status": EmailStatus.PENDING if recipient.email else EmailStatus.NONE,
+                    "email_next_attempt_at": timezone.now() + RESEND_GRACE,
+                    # Read by nature: it is the e-mail; its notices are in the list themselves.
+                    "read_at": timezone.now(),
+                },
+            )
+            if not created:
+                continue
+            Notification.objects.filter(
+                pk__in=[notice.pk for notice in notices], email_status=EmailStatus.DIGEST
+            ).update(email_status=EmailStatus.DIGESTED)
+            if digest.email_status == EmailStatus.PENDING:
+                _queue_after_commit([digest.pk])
+            made += 1
+    return {"people": len(people), "digests": made}

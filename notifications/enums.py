@@ -10,3 +10,13 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     NONE = "none", _("No e-mail")
+    DIGEST = "digest", _("Waiting for the daily digest")
+    DIGESTED = "digested", _("Sent in a daily digest")
+
+
+class NoticeDelivery(models.TextChoices):
+    """How a person wants a kind of notice (NotificationPreference); the default is at once."""
+
+    IMMEDIATE = "direkt", _("E-mail at once")
+    DIGEST = "sammanfattning", _("In a daily digest e-mail")
+    IN_APP = "i_appen", _("Only here in the application")

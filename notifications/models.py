@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EmailStatus
+from .enums import EmailStatus, NoticeDelivery
 
 
 class Notification(models.Model):
@@ -43,3 +43,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notice (kinds.py names them); no row: e-mail at once.
+    The kinds that always mail (escalations to a chef) ignore it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=NoticeDelivery.choices, default=NoticeDelivery.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} = {self.get_delivery_display()}"

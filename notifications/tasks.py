@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from kob_social.jobs import RELIABLE, job_day
+
 from . import domain
 from .enums import EmailStatus
 from .models import Notification
@@ -40,3 +42,9 @@ def send_notification_email(self, *, notification_id: int) -> str:
 def resend_due_emails() -> int:
     """Every few minutes: queue e-mails that are due but may have no task (see domain.resend_due)."""
     return domain.resend_due()
+
+
+@shared_task(name="notifications.tasks.send_digests", **RELIABLE)
+def send_digests(*, on: str | None = None) -> dict:
+    """Daily: one digest e-mail per person who chose digests for some notices (domain.send_digests)."""
+    return domain.send_digests(today=job_day(on))

@@ -6,7 +6,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import domain
+from . import domain, kinds
+from .forms import PreferencesForm
+from .models import NotificationPreference
 from .queries import notifications_for
 
 
@@ -38,3 +40,20 @@ def mark_all_read(request):
     count = domain.mark_read(request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request):
+    """How each kind of notice reaches me: e-mail at once, a daily digest, or only here. The kinds
+    that always mail (escalations to a manager) are listed, not chosen."""
+    user = request.user
+    current = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    every_kind = kinds.kinds()
+    form = PreferencesForm(request.POST or None, kinds=every_kind, current=current)
+    if request.method == "POST" and form.is_valid():
+        domain.set_preferences(user, form.choices())
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notifications:preferences")
+    always = [kind for kind in every_kind if kind.always_mail]
+    return render(request, "notifications/preferences.html", {"form": form, "always": always})

@@ -30,6 +30,7 @@ class PlansConfig(AppConfig):
         hooks.connect(LINK)
         register_with_audit()
         leaving.register()
+        register_notice_kinds()
         post_save.connect(routing.unit_saved, sender=Unit, dispatch_uid="plans.routing.unit_saved")
         post_save.connect(routing.person_saved, sender=User, dispatch_uid="plans.routing.person_saved")
         for signal, sender, name in [
@@ -38,3 +39,20 @@ class PlansConfig(AppConfig):
             (post_save, User, "person"),
         ]:
             signal.connect(escalation.organisation_changed, sender=sender, dispatch_uid=f"plans.escalation.{name}")
+
+
+def register_notice_kinds() -> None:
+    from notifications.kinds import register
+
+    for name, label in [
+        ("plan_waiting", _("A plan or closure request waits for my decision")),
+        ("waiting_reminder", _("Reminder: a decision has waited more than a week")),
+        ("waiting_escalation", _("Escalated: nobody can decide a document, or it has waited too long")),
+        ("plan_withdrawn", _("A document I was to decide was withdrawn")),
+        ("plan_moved", _("A document moved to another manager")),
+        ("plan_skicka_in", _("My plan was submitted")),
+        ("plan_godkann", _("My plan or closure request was approved at a step")),
+        ("plan_atersand", _("My plan or closure request was returned for changes")),
+        ("plan_avsla", _("My plan or closure request was rejected")),
+    ]:
+        register(name, label)

@@ -135,8 +135,8 @@ def test_warn_roster_gaps_with_deactivated_monitors_query_count_constant(
     deactivate(backup)
 
     # Channels, roster rows (the monitors' being active joined in), absences, the units' chefs;
-    # notify_many's three: the same as with no roster at all.
-    with django_assert_num_queries(7):
+    # notify_many's four: the same as with no roster at all.
+    with django_assert_num_queries(8):
         counts = warn_roster_gaps(today=TODAY)
 
     assert counts == {"candidates": 5 * n, "notified": 5 * n}

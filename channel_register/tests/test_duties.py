@@ -263,9 +263,9 @@ def test_screenshot_duties_twice_for_the_same_day_changes_nothing(org):
 
 # Once per run: the units with their chefs (chefs_by_unit). Per batch: the channels with their
 # duty's start and fulfilment (people and unit joined); the savepoint; the insert of the new
-# duties; notify_many's existing keys, its insert and its read of the rows whose e-mail to
-# queue; the savepoint's release.
-SCREENSHOT_DUTY_QUERIES = 8
+# duties; notify_many's existing keys, the recipients' choices of delivery, its insert and its
+# read of the rows whose e-mail to queue; the savepoint's release.
+SCREENSHOT_DUTY_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [2, 6])

@@ -374,9 +374,9 @@ def test_weekly_check_twice_for_the_same_day_changes_nothing(org):
 # Once per run: the units with their chefs (chefs_by_unit). Per batch: the active channels
 # (owner and unit joined); their approved plans; the savepoint; the updates counted per
 # channel; this and the preceding period's rows; the insert of the new rows; notify_many's
-# existing keys, its insert and its read of the rows whose e-mail to queue; the savepoint's
-# release.
-WEEKLY_CHECK_QUERIES = 11
+# existing keys, the recipients' choices of delivery, its insert and its read of the rows whose
+# e-mail to queue; the savepoint's release.
+WEEKLY_CHECK_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [2, 6])

@@ -406,9 +406,9 @@ def test_evaluation_duties_active_channel_without_go_live_date_is_skipped(org):
 
 # Once per run: the units with their chefs (chefs_by_unit). Per batch: the channels with their
 # duty's start and latest completion (owner and unit joined); the savepoint; the insert of the
-# new duties; notify_many's existing keys, its insert and its read of the rows whose e-mail to
-# queue; the savepoint's release.
-EVALUATION_DUTY_QUERIES = 8
+# new duties; notify_many's existing keys, the recipients' choices of delivery, its insert and its
+# read of the rows whose e-mail to queue; the savepoint's release.
+EVALUATION_DUTY_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -8,13 +8,14 @@ seconds; the rules are the production ones.
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import make_user
 from kob_social.testing.waiting import wait_for_idle_broker, wait_until
-from notifications.domain import notify
-from notifications.enums import EmailStatus
+from notifications.domain import notify, set_preferences
+from notifications.enums import EmailStatus, NoticeDelivery
 from notifications.models import Notification
-from notifications.tasks import resend_due_emails, send_notification_email
+from notifications.tasks import resend_due_emails, send_digests, send_notification_email
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -114,3 +115,33 @@ def test_resend_sweep_sends_an_email_whose_task_was_lost(celery_worker, smtp_sin
     assert wait_for_idle_broker(redis_server.url), celery_worker.log()
 
     assert smtp_sink.message_ids() == [message_id(notification)]
+
+
+def test_digest_sent_once_per_person_under_duplicate_delivery_and_a_killed_worker(
+    celery_worker, smtp_sink, redis_server
+):
+    """Two people chose the daily digest. The digest job is delivered twice, and the worker is
+    killed while it is in the SMTP conversation for the first person's digest: after a restart
+    each person has had exactly one digest, listing their notices."""
+    people = [make_user(email=f"digest{index}@example.se") for index in range(2)]
+    for person in people:
+        set_preferences(person, {"roster_gap": NoticeDelivery.DIGEST})
+        for index in range(3):
+            notify(recipient=person, kind="roster_gap", key=f"digest:{person.pk}:{index}", subject="Lucka", body="T")
+    today = timezone.localdate().isoformat()
+    smtp_sink.hold_recipient = people[0].email
+
+    send_digests.delay(on=today)
+    send_digests.delay(on=today)
+    assert smtp_sink.held.wait(30), celery_worker.log()
+    celery_worker.kill()
+    smtp_sink.hold_recipient = None
+    smtp_sink.release.set()
+    celery_worker.start()
+
+    digests = Notification.objects.filter(kind="digest").order_by("recipient")
+    assert wait_until(lambda: digests.count() == 2 and all_sent([d.pk for d in digests])), celery_worker.log()
+    assert wait_for_idle_broker(redis_server.url), celery_worker.log()
+    assert Counter(smtp_sink.message_ids()) == Counter(message_id(digest) for digest in digests)
+    assert [digest.recipient_id for digest in digests] == [person.pk for person in people]
+    assert Notification.objects.filter(kind="roster_gap", email_status=EmailStatus.DIGESTED).count() == 6

@@ -35,6 +35,7 @@ NOUNS: dict[str, str] = {
     "week": "veck",
     "goal": "mål",
     "notification": "notis",
+    "notice": "notis",
     "hour": "tim",
     "file": "fil",
     "e-mail": "e-post",

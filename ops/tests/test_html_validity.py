@@ -150,6 +150,7 @@ def main_pages(org) -> dict[str, str]:
         "absences": (chef, reverse("people:absences")),
         "deputies": (chef, reverse("people:deputies")),
         "calendar": (medarbetare, reverse("overview:calendar")),
+        "notification-preferences": (chef, reverse("notifications:preferences")),
         "end-person": (admin, reverse("audit:end_person", args=[org.medarbetare.pk])),
         "login": (anonymous, reverse("login")),
         "password-change": (medarbetare, reverse("password_change")),

@@ -50,6 +50,7 @@ def test_every_job_function_takes_the_day_or_nothing():
         "resend_emails",
         "roster_gaps",
         "screenshot_duties",
+        "send_digests",
         "waiting_approvals",
         "weekly_check",
     ]

@@ -16,6 +16,9 @@ from channel_register.tests.channel_factories import active_channel, approved_pl
 from kob_social.history import update_with_history
 from kob_social.testing.waiting import wait_for_idle_broker
 from notifications.enums import EmailStatus
+from notifications import tasks as notification_tasks
+from notifications.domain import set_preferences
+from notifications.enums import NoticeDelivery
 from notifications.models import Notification
 from plans import tasks
 from plans.domain.transitions import transition
@@ -38,6 +41,7 @@ def run_every_job(monday, later_monday, day):
     register_tasks.screenshot_duties.delay(on=day.isoformat())
     tasks.remind_waiting_approvals.delay(on=day.isoformat())
     tasks.escalate_waiting.delay(on=day.isoformat())
+    notification_tasks.send_digests.delay(on=day.isoformat())
     register_tasks.warn_roster_gaps.delay(on=day.isoformat())
     accounts_tasks.warn_expiring_trainings.delay(on=day.isoformat())
     register_tasks.remind_overdue_inventories.delay(on=day.isoformat())
@@ -68,6 +72,8 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     trained(org.medarbetare2, valid_until=today + timedelta(days=30))
+    # The chef takes the waiting reminder in the daily digest: the digest goes out once too.
+    set_preferences(org.chef, {"waiting_reminder": NoticeDelivery.DIGEST})
     assert wait_for_idle_broker(redis_server.url, timeout=90), celery_worker.log()
     before_jobs = Counter(smtp_sink.message_ids())
     setup_notices = set(Notification.objects.values_list("pk", flat=True))
@@ -90,6 +96,7 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
         "training_expiring",
         "waiting_reminder",
         "waiting_escalation",
+        "digest",
         "roster_gap",
         "inventory_overdue",
         "inventory_escalated",
@@ -97,7 +104,12 @@ def test_every_job_twice_for_the_same_day_gives_identical_results_and_one_email_
     assert [row[5] for row in first[0]] == [1, 2]
     assert len(first[1]) == 1
     assert first[3] == [(waiting.pk, waiting.revision, "for_lange")]
-    with_email = Notification.objects.exclude(email_status=EmailStatus.NONE).exclude(pk__in=setup_notices)
+    # The chef's reminder went out in the digest (DIGESTED), the digest itself among the mails.
+    reminders = Notification.objects.filter(kind="waiting_reminder", recipient=org.chef)
+    assert list(reminders.values_list("email_status", flat=True)) == [EmailStatus.DIGESTED]
+    with_email = Notification.objects.exclude(email_status__in=[EmailStatus.NONE, EmailStatus.DIGESTED]).exclude(
+        pk__in=setup_notices
+    )
     assert with_email.filter(email_status=EmailStatus.SENT).count() == with_email.count()
     assert set(first_mail.values()) == {1}
     assert len(first_mail) == with_email.count()

@@ -187,8 +187,8 @@ def test_remind_waiting_approvals_query_count_constant(org, time_machine, django
             submitted_on(org, time_machine, at(date(2027, 3, 1)), approvals=approvals)
 
     # Plans and closure requests with their decisions (4); each role's holders and their roles,
-    # and each role's deputy arrangements, once; notify_many's three.
-    with django_assert_num_queries(13):
+    # and each role's deputy arrangements, once; notify_many's four.
+    with django_assert_num_queries(14):
         counts = remind_waiting_approvals(today=WAITING_TODAY)
 
     assert counts == {"candidates": 3 * per_step, "notified": 3 * per_step}
