@@ -15,10 +15,9 @@ from channel_register.models import Channel, RhythmCheck, ScreenshotDuty
 from channel_register.tests.channel_factories import active_channel, approved_plan, trained
 from kob_social.history import update_with_history
 from kob_social.testing.waiting import wait_for_idle_broker
-from notifications.enums import EmailStatus
 from notifications import tasks as notification_tasks
 from notifications.domain import set_preferences
-from notifications.enums import NoticeDelivery
+from notifications.enums import EmailStatus, NoticeDelivery
 from notifications.models import Notification
 from plans import tasks
 from plans.domain.transitions import transition
