@@ -181,3 +181,28 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+
+
+@pytest.fixture
+def oidc_provider(live_server, settings):
+    """A real OpenID provider (kob_social.testing.oidc) that knows Maja, and the app set up to sign
+    in through it (the settings a deployment gives by environment)."""
+    from kob_social.testing.oidc import CLIENT_ID, CLIENT_SECRET, OidcProvider
+
+    people = {"maja": {"name": "Maja Lindqvist", "email": "maja.lindqvist@example.se", "groups": []}}
+    try:
+        provider = OidcProvider(f"{live_server.url}/konto/region/tillbaka/", people).start()
+    except ServiceMissing as exc:
+        skip_or_fail(str(exc))
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    policy = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "form-action": ["'self'", provider.issuer]}
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
+    settings.AUTHENTICATION_BACKENDS = [
+        settings.AUTHENTICATION_BACKENDS[0],
+        "accounts.oidc.RegionBackend",
+        *settings.AUTHENTICATION_BACKENDS[1:],
+    ]
+    yield provider
+    provider.stop()

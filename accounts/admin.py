@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kob_social.history_admin import ReadOnlyHistoryAdmin
 
-from .models import Absence, Deputy, TrainingRecord, Unit, User
+from .models import Absence, Deputy, GroupMapping, TrainingRecord, Unit, User
 
 
 @admin.register(User)
@@ -77,3 +77,14 @@ class DeputyAdmin(ReadOnlyHistoryAdmin):
         if not change:
             obj.registered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(GroupMapping)
+class GroupMappingAdmin(ReadOnlyHistoryAdmin):
+    """The table from the directory's groups to roles and units, applied at every sign-in through
+    the Region's identity provider (accounts.oidc.apply_groups); its history shows who changed it."""
+
+    list_display = ("group", "role", "unit")
+    list_filter = ("role",)
+    search_fields = ("group",)
+    list_select_related = ("unit",)

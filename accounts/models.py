@@ -96,6 +96,11 @@ class User(AbstractUser):
     # Raised whenever the person's access changes (deactivated, roles or unit changed): it is
     # part of the session's authentication hash, so every earlier session ends at its next request.
     session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
+    # Who the Region's identity provider says this is (settings.OIDC_SUBJECT_CLAIM): set at the
+    # first sign-in through it, and how the person is found at every later one (accounts.oidc).
+    oidc_subject = models.CharField(
+        _("identity at the identity provider"), max_length=255, null=True, blank=True, unique=True, editable=False
+    )
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -381,3 +386,27 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.created_at:%Y-%m-%d}"
+
+
+class GroupMapping(models.Model):
+    """What a group of the Region's directory (the identity provider's groups claim) gives a
+    person at every sign-in through the provider: a role, a unit, or both (accounts.oidc). Kept by
+    the administrator in the admin; its history is the audit trail of who changed what."""
+
+    group = models.CharField(_("group at the identity provider"), max_length=255, unique=True)
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT)
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name = _("group mapping")
+        verbose_name_plural = _("group mappings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="") | models.Q(unit__isnull=False), name="group_mapping_gives_something"
+            ),
+        ]
+
+    def __str__(self):
+        return self.group

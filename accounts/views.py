@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from kob_social.client_ip import client_ip
 from kob_social.errors import NotAllowed, errors_to_form
 
-from . import rules
+from . import oidc, rules
 from .domain.people import (
     delete_absence,
     deputies_during,
@@ -347,6 +347,22 @@ def _end_deputy(request, mine, today):
         _("%(deputy)s no longer decides in your place.") % {"deputy": arrangement.deputy.get_full_name()},
     )
     return redirect("people:deputies")
+
+
+class LoginView(auth_views.LoginView):
+    """The password sign-in, with the way to the Region's identity provider where it is set up."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": oidc.enabled()}
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out here, and at the identity provider too when the session came from it."""
+
+    def post(self, request, *args, **kwargs):
+        provider = oidc.provider_logout_url(request)  # before the session, with its ID token, ends
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider) if provider else response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

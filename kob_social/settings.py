@@ -144,6 +144,31 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+
+# Sign-in with the Region's identity provider (OpenID Connect, mozilla-django-oidc; accounts.oidc):
+# on when OIDC_ISSUER is set. The provider's endpoints are read from its discovery document at the
+# first sign-in (not at start, so a provider that is down does not stop the app). Local passwords
+# stay, for administrators and the embedded default.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile groups")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# The claim that names a person for good: e-mail addresses change. "sub" (pairwise but stable
+# per application); "oid" with Microsoft Entra ID.
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="sub")
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+if OIDC_ISSUER:
+    if not OIDC_ISSUER.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ImproperlyConfigured("OIDC_ISSUER must be an https:// address (the provider's issuer).")
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set when OIDC_ISSUER is.")
+    AUTHENTICATION_BACKENDS.insert(1, "accounts.oidc.RegionBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -296,6 +321,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+if OIDC_ISSUER:
+    # Signing out is a form whose answer leads on to the provider's end-session page: the
+    # browser checks that step against form-action.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, OIDC_ISSUER]
 
 # --- Celery -----------------------------------------------------------------------------------
 
