@@ -152,7 +152,11 @@ class RegionBackend(OIDCAuthenticationBackend):
         username = base
         while User.objects.filter(username=username).exists():
             username = f"{base}-{get_random_string(4).lower()}"
-        user = User(username=username, email=claims.get("email", ""), full_name=claims.get("name", username)[:150])
+        email = claims.get("email", "")
+        if email and User.objects.filter(email__iexact=email).exists():
+            # Another account, already linked to another identity, has the address: never merge.
+            raise SuspiciousOperation("The e-mail address belongs to another account.")
+        user = User(username=username, email=email, full_name=claims.get("name", username)[:150])
         user.set_unusable_password()
         user.save()
         return self.update_user(user, claims)

@@ -65,6 +65,28 @@ def test_sign_in_through_the_provider_maps_groups_and_a_removed_group_removes_th
     assert User.objects.filter(oidc_subject="maja").count() == 1
 
 
+def test_a_local_account_with_the_address_is_taken_over_at_the_first_sign_in(
+    live_server, page, org, mapped, oidc_provider
+):
+    org.medarbetare.email = "maja.lindqvist@example.se"
+    org.medarbetare.save()
+    oidc_provider.set_groups("maja", ["KoB-Bibliotek"])
+
+    sign_in_at_the_provider(page, live_server)
+
+    expect(page.locator("h1")).to_contain_text("Välkommen, Maja")
+    assert User.objects.get(oidc_subject="maja").pk == org.medarbetare.pk
+
+
+def test_an_address_held_by_another_identity_is_never_merged(live_server, page, org, mapped, oidc_provider):
+    User.objects.filter(pk=org.medarbetare.pk).update(email="maja.lindqvist@example.se", oidc_subject="annan")
+
+    sign_in_at_the_provider(page, live_server)
+
+    expect(page.locator("h1")).to_have_text("Inloggningen lyckades inte")
+    assert not User.objects.filter(oidc_subject="maja").exists()
+
+
 def test_a_tampered_state_is_refused_with_a_page(live_server, page, org, oidc_provider):
     page.goto(f"{live_server.url}/konto/region/tillbaka/?code=abc&state=forfalskad")
 

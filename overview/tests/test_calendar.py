@@ -5,16 +5,18 @@ never another person's."""
 
 import datetime
 import hashlib
+import io
 
 import icalendar
 import pytest
 import vobject
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.domain.calendar import calendar_owner, new_calendar_token, revoke_calendar_token
 from accounts.enums import Role
-from accounts.models import CalendarFeed
+from accounts.models import CalendarFeed, User
 from accounts.tests.factories import make_user
 from audit import personal_data
 from channel_register.domain.channels import appoint, assign_roster
@@ -205,3 +207,14 @@ def test_personal_data_export_says_when_the_address_was_made_never_its_hash(org)
 
     assert [set(row) for row in exported["calendar_address"]] == [{"created_at"}]
     assert hashlib.sha256(token.encode()).hexdigest() not in str(exported)
+
+
+def test_a_demo_users_feed_reads_back_with_their_duties(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    feeds = {
+        username: events(client.get(feed_url(new_calendar_token(User.objects.get(username=username)))).content)
+        for username in ("chef", "medarbetare")
+    }
+
+    assert any(summary.startswith("Väntar på ditt beslut") for summary in feeds["chef"].values())
+    assert any(summary.startswith("Tillsyn av") for summary in feeds["medarbetare"].values())
