@@ -41,6 +41,9 @@ def test_sign_in_through_the_provider_maps_groups_and_a_removed_group_removes_th
     live_server, page, org, mapped, oidc_provider
 ):
     oidc_provider.set_groups("maja", ["KoB-Bibliotek", "KoB-Chefer", "Okänd-grupp"])
+    page.goto(url(live_server, "login"))
+    expect(page.get_by_role("link", name="Logga in med ditt konto i Region Uppsala")).to_be_visible()
+    assert_accessible(page)
 
     sign_in_at_the_provider(page, live_server)
 
