@@ -146,6 +146,7 @@ def test_admin_no_history_page_can_revert_and_no_history_model_is_registered():
     assert read_only == [
         "accounts.Absence",
         "accounts.Deputy",
+        "accounts.GroupMapping",
         "accounts.TrainingRecord",
         "accounts.Unit",
         "channel_register.Channel",
