@@ -75,6 +75,11 @@ class Holdings:
 _kinds: dict[str, Kind] = {}
 
 
+def refused_at(key: str, refusal: Incomplete) -> Incomplete:
+    """A write path's refusal (by its fields) as the refusal of one holding, shown at its choice."""
+    return Incomplete({key: [message for messages in refusal.errors.values() for message in messages]})
+
+
 def register(kind: Kind) -> None:
     if _kinds.get(kind.name, kind) != kind:
         raise ValueError(f"leaving kind {kind.name!r} is registered twice, differently")

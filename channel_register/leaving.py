@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit.leaving import Holding, Kind
+from audit.leaving import Holding, Kind, refused_at
 from audit.leaving import register as register_kind
 from kob_social.errors import Incomplete
 
@@ -156,7 +156,7 @@ def hand_over_weeks(person: User, successors: dict[str, User | None], actor: Use
         try:
             domain.hand_over_roster(channel_id, actor=actor, leaver=person, successor=successors[key], weeks=rows)
         except Incomplete as exc:
-            raise Incomplete({key: [message for messages in exc.errors.values() for message in messages]}) from exc
+            raise refused_at(key, exc) from exc
 
 
 def _current_agreements(person: User):
@@ -196,4 +196,4 @@ def hand_over_agreements(person: User, successors: dict[str, User | None], actor
         try:
             domain.hand_over_agreement(agreement.pk, actor=actor, leaver=person, successor=successors[key])
         except Incomplete as exc:
-            raise Incomplete({key: [message for messages in exc.errors.values() for message in messages]}) from exc
+            raise refused_at(key, exc) from exc

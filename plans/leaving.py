@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit.leaving import Holding, Kind
+from audit.leaving import Holding, Kind, refused_at
 from audit.leaving import register as register_kind
 from kob_social.errors import Incomplete
 
@@ -61,7 +61,7 @@ def hand_over(person: User, successors: dict[str, User | None], actor: User, tod
         try:
             write(document.pk, actor=actor, leaver=person, successor=successors[key])
         except Incomplete as exc:
-            raise Incomplete({key: [message for messages in exc.errors.values() for message in messages]}) from exc
+            raise refused_at(key, exc) from exc
 
 
 def waiting(person: User, today: datetime.date) -> list[Holding]:
