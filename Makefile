@@ -6,7 +6,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test install lint migrations-check pytest pytest-postgres messages benchmark clean
+.PHONY: run test install lint migrations-check pytest pytest-postgres messages benchmark bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -63,6 +63,16 @@ pytest: install
 # The PostgreSQL leg: a throwaway cluster on its own port, started and removed by the tooling.
 pytest-postgres: install
 	$(PY) -m kob_social.testing.postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The whole product measured on a region-sized dataset (ops/benchmarks/, docs/performance.md):
+# SQLite by default, PostgreSQL when DATABASE_URL names one. The dataset is built once (minutes)
+# and reused. BENCH_ARGS passes options on (e.g. BENCH_ARGS="--scale 0.1 --pairs 3").
+# wrk (the HTTP leg's load generator) comes from apt where it can; without it that leg is skipped.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk libharfbuzz-subset0 >/dev/null; } || \
+	  echo "wrk not found: the HTTP leg will be skipped"
+	DJANGO_SETTINGS_MODULE=kob_social.bench_settings $(PY) manage.py bench $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l sv --no-location -i .venv -i var
