@@ -89,6 +89,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a page cached by one test (the public register)
+    must not answer another test's request from rows that test never wrote."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language: a request in English (the language switch)
     leaves English active in the thread, which a later test calling the domain directly would

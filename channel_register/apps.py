@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,13 +29,21 @@ class ChannelRegisterConfig(AppConfig):
     verbose_name = _("Channel register")
 
     def ready(self):
-        # circular: the actions name the app's enums, read once the app registry is ready.
-        from . import leaving
+        # circular: the actions name the app's enums, and the models, read once the app registry is ready.
+        from accounts.models import Unit
+
+        from . import leaving, public
         from .audited import register_with_audit
+        from .models import Channel
 
         register_with_audit()
         leaving.register()
         register_notice_kinds()
+        # The public register is cached (public.py): any change to a channel or a unit's name
+        # forgets it.
+        for model in (Channel, Unit):
+            post_save.connect(public.forget, sender=model, dispatch_uid=f"public-register:{model._meta.label}:save")
+            post_delete.connect(public.forget, sender=model, dispatch_uid=f"public-register:{model._meta.label}:delete")
 
 
 def register_notice_kinds() -> None:

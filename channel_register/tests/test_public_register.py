@@ -170,3 +170,54 @@ def test_public_register_post_405(client, org, endpoint):
     response = client.post(reverse(endpoint))
 
     assert response.status_code == 405
+
+
+# --- The cache (channel_register/public.py) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_public_register_second_request_answered_from_the_cache_without_a_query(
+    client, register, endpoint, django_assert_num_queries
+):
+    first = client.get(reverse(endpoint))
+
+    with django_assert_num_queries(0):
+        second = client.get(reverse(endpoint))
+
+    # The page's frame differs (a fresh CSRF token in the language form); the register does not.
+    table = re.compile(rb"<table>.*</table>|^(?!.*<html).*", re.DOTALL)
+    assert table.search(second.content).group(0) == table.search(first.content).group(0)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_public_register_cache_forgotten_when_a_channel_is_paused(client, org, register, endpoint):
+    before = client.get(reverse(endpoint)).content.decode("utf-8-sig")
+    channel = Channel.objects.get(name="Biblioteksfilmer")
+
+    channel_transition(channel.pk, ChannelAction.PAUSE, actor=org.chef)
+    after = client.get(reverse(endpoint)).content.decode("utf-8-sig")
+
+    assert ("Biblioteksfilmer" in before, "Biblioteksfilmer" in after) == (True, False)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_public_register_cache_forgotten_when_a_unit_is_renamed(client, org, register, endpoint):
+    client.get(reverse(endpoint))
+    org.library.name = "Regionbiblioteket"
+
+    org.library.save()
+    body = client.get(reverse(endpoint)).content.decode("utf-8-sig")
+
+    assert (body.count("Regionbiblioteket"), "Länsbiblioteket" in body) == (2, False)
+
+
+def test_public_register_cache_keeps_each_language_apart(client, register):
+    swedish = client.get(reverse("public_register"), headers={"accept-language": "sv"})
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    english = client.get(reverse("public_register"))
+
+    assert ("officiella kanaler" in swedish.content.decode(), "official channels" in english.content.decode()) == (
+        True,
+        True,
+    )

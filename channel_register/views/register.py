@@ -1,8 +1,8 @@
 """The public register of official channels: no login, no personal data, active channels only.
 
-Three forms of the same list (queries.public_channels): an HTML page in the site's layout,
-JSON for the official website and CSV for Excel. Each row is platform, name, address and
-unit: nothing about the people who run the channel.
+Three forms of the same list (queries.public_channels, cached by public.register_rows): an HTML
+page in the site's layout, JSON for the official website and CSV for Excel. Each row is
+platform, name, address and unit: nothing about the people who run the channel.
 
 JSON and CSV are the same for every visitor, so they may be cached by anyone for five
 minutes and read from any origin. Their labels are always in the site's default language
@@ -20,25 +20,11 @@ from django.views.decorators.http import require_safe
 
 from kob_social.spreadsheets import csv_response
 
-from ..queries import public_channels
+from ..public import PUBLIC_REGISTER_SECONDS, TABLE_FRAGMENT, register_rows
 
-PUBLIC_MAX_AGE = 300
+PUBLIC_MAX_AGE = PUBLIC_REGISTER_SECONDS
 
 CSV_HEADER = ["platform", "name", "url", "unit"]
-
-
-def register_rows() -> list[dict]:
-    """The register as plain data, exactly the public fields."""
-    return [
-        {
-            "platform": channel.platform,
-            "platform_label": str(channel.get_platform_display()),
-            "name": channel.name,
-            "url": channel.url,
-            "unit": channel.unit.name,
-        }
-        for channel in public_channels()
-    ]
 
 
 def allow_any_origin(response):
@@ -49,7 +35,9 @@ def allow_any_origin(response):
 
 @require_safe
 def public_register(request):
-    return render(request, "register/public.html", {"channels": list(public_channels())})
+    # The rows are read only when the page's cached table is missing: the template calls them.
+    context = {"channels": register_rows, "fragment": TABLE_FRAGMENT, "cache_seconds": PUBLIC_REGISTER_SECONDS}
+    return render(request, "register/public.html", context)
 
 
 @require_safe
