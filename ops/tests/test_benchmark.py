@@ -63,3 +63,29 @@ def test_overview_benchmark_reports_the_judging_the_pages_and_their_floor(tmp_pa
     ]
     assert all(result["floor_seconds"] > 0 and result["ratio"] > 0 for result in results[1:])
     assert "overview_standing" in capsys.readouterr().err
+
+
+def test_bench_refuses_to_run_without_its_settings():
+    with pytest.raises(CommandError, match="kob_social.bench_settings"):
+        call_command("bench", stdout=io.StringIO())
+
+
+@pytest.fixture
+def region_pages(settings, time_machine):
+    """The region at a hundredth of its size, in the test database, and the benchmark's URLs."""
+    from ops.region import build_region
+
+    time_machine.move_to("2027-03-15 12:00+00:00", tick=False)
+    settings.ROOT_URLCONF = "ops.benchmarks.urls"
+    build_region(0.01, out=io.StringIO())
+
+
+def test_bench_measures_every_page_of_its_catalogue_without_an_error(region_pages):
+    from ops.benchmarks import pages
+
+    results = pages.measure(pairs=1)
+
+    assert [result.case for result in results[:3]] == ["SELECT 1", "trivial vy, anonym", "trivial vy, inloggad"]
+    assert [(result.case, result.note) for result in results if not result.runs] == []
+    assert len(results) == 3 + len(pages.catalogue())
+    assert all(result.floor_cpu_median > 0 and result.queries is not None for result in results)
