@@ -174,6 +174,16 @@ def is_absent(person: User, on: date) -> bool:
     return cache[1]
 
 
+def current_and_coming_absences(user_ids: list[int], today: date) -> QuerySet[Absence]:
+    """The absences of these people that have not ended before `today`, soonest first (the
+    absences page), found by the index absence_user_ends_on rather than among all past ones."""
+    return (
+        Absence.objects.filter(user_id__in=user_ids, ends_on__gte=today)
+        .select_related("user", "registered_by")
+        .order_by("starts_on", "user__full_name", "pk")
+    )
+
+
 # --- Legal training ---------------------------------------------------------------------------------
 
 TRAINING_WARNING_DAYS = 60

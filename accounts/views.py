@@ -52,6 +52,7 @@ from .queries import (
     TRAINING_VALID,
     TRAINING_WARNING_DAYS,
     TrainingState,
+    current_and_coming_absences,
     is_overseer,
     people_in_scope,
     state_from_records,
@@ -257,11 +258,7 @@ def absences(request):
                 )
             return redirect("people:absences")
     today = timezone.localdate()
-    listing = (
-        Absence.objects.filter(user_id__in=[person.pk for person in form.people], ends_on__gte=today)
-        .select_related("user", "registered_by")
-        .order_by("starts_on", "user__full_name", "pk")
-    )
+    listing = current_and_coming_absences([person.pk for person in form.people], today)
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("sida"))
     page.object_list = list(page.object_list)
     named = deputies_during(page.object_list)
