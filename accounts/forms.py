@@ -1,18 +1,17 @@
 """Forms of the accounts app: sign-in, and the people pages (trainings and absences) with who
 may be chosen in them; the person fields the other apps' forms use."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .domain.password_reset import admit_password_reset
 from .domain.people import PERIOD_BACKWARDS
 from .enums import AbsenceKind, Course, DeputyCondition, Role
 from .models import Unit, User
-from .queries import people_in_scope, readable_units
 
 
 class LoginForm(AuthenticationForm):
@@ -65,48 +64,12 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
 
 
-def people_allowed(user: User, rule: Callable[[User, User], bool], candidates: Iterable[User]) -> list[User]:
-    """The candidates for whom `rule(user, person)` holds, asking the rule once per group.
-
-    The people rules (rules.can_register_training_for, rules.can_register_absence_for) depend
-    only on the person's unit and on whether the person is `user`: asking once per
-    (unit, self) pair keeps a page for a large unit at a handful of queries instead of
-    resolving the chef of a unit once per person. The domain functions ask the rule again
-    for the one person actually chosen.
-    """
-    verdicts: dict[tuple[int | None, bool], bool] = {}
-    allowed = []
-    for person in candidates:
-        key = (person.unit_id, person.pk == user.pk)
-        if key not in verdicts:
-            verdicts[key] = rule(user, person)
-        if verdicts[key]:
-            allowed.append(person)
-    return allowed
-
-
-def training_candidates(user: User) -> QuerySet[User]:
-    """Whose training `user` might register: everyone whose training they follow."""
-    return people_in_scope(user)
-
-
-def absence_candidates(user: User) -> QuerySet[User]:
-    """Whose absences `user` might register: themselves and the members of the units they read.
-
-    Not people_in_scope: for overseers that is everyone, while their right to register
-    absences for others comes only from leading a unit, and a chef reads every unit they lead
-    (accounts.domain.sync_unit_access).
-    """
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk=user.pk) | Q(unit__in=readable_units(user).values("pk")))
-        .select_related("unit")
-        .order_by("full_name", "pk")
-    )
-
-
-def _people_queryset(people: list[User]) -> QuerySet[User]:
-    return User.objects.filter(pk__in=[person.pk for person in people]).select_related("unit").order_by("full_name")
+def offer(field: forms.ModelChoiceField, choices: Iterable) -> None:
+    """Show `choices` (rows already read) as the options of `field`, instead of the field reading
+    its queryset again each time it is rendered or asked whether it is required. The field
+    still accepts exactly what its queryset holds: what is offered only narrows what is shown."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = empty + [(choice.pk, field.label_from_instance(choice)) for choice in choices]
 
 
 class TrainingFilterForm(forms.Form):
@@ -130,10 +93,15 @@ class TrainingForm(forms.Form):
         help_text=_("Leave empty for three years after the completion date."),
     )
 
-    def __init__(self, *args, people: list[User], **kwargs):
+    def __init__(self, *args, people: QuerySet[User], **kwargs):
+        """`people` are those who may be chosen (rules.training_registrable); `offer` says whom
+        to list: a page of them, not everyone in the administration."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people_queryset(people)
+        self.fields["person"].queryset = people
         self.fields["person"].empty_label = _("Choose a person")
+
+    def offer(self, people: Iterable[User]) -> None:
+        offer(self.fields["person"], people)
 
     def clean(self):
         data = super().clean()
@@ -174,17 +142,24 @@ class AbsenceForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user: User, people: list[User], deputies=None, **kwargs):
+    def __init__(self, *args, user: User, people: QuerySet[User], deputies: QuerySet[User], **kwargs):
+        """`people` are those `user` may register for (rules.absence_registrable: themselves
+        and their units' people), `deputies` whom they may name (deputy_pool); each is read once
+        for its options, and a field with nobody to choose but `user` is left out."""
         super().__init__(*args, **kwargs)
         self.user = user
-        if deputies is None:
-            del self.fields["deputy"]
-        else:
+        choices = list(deputies)
+        if choices:
             self.fields["deputy"].queryset = deputies
-        if any(person.pk != user.pk for person in people):
-            self.fields["person"].queryset = _people_queryset(people)
+            offer(self.fields["deputy"], choices)
+        else:
+            del self.fields["deputy"]
+        self.people = list(people.select_related("unit").order_by("full_name", "pk"))
+        if any(person.pk != user.pk for person in self.people):
+            self.fields["person"].queryset = people
             self.fields["person"].initial = user.pk
             self.fields["person"].empty_label = None
+            offer(self.fields["person"], self.people)
         else:
             del self.fields["person"]
 
@@ -203,15 +178,14 @@ class AbsenceForm(forms.Form):
         return self.cleaned_data.get("person") or self.user
 
 
-def deputy_candidates(user: User) -> QuerySet[User] | None:
-    """Whom a chef may name as deputy while away: the other active chefs and the kulturdirektör,
-    and the people of the units they lead. None for someone who leads no unit."""
+def deputy_pool(user: User) -> QuerySet[User]:
+    """Whom a chef may name as deputy: the other active chefs and the kulturdirektör, and the
+    people of the units they lead; nobody for someone who leads no unit (a condition of the
+    same query, so that a page asks once)."""
     led = Unit.objects.filter(chef=user)
-    if not led.exists():
-        return None
     roles = [Role.CHEF.value, Role.KULTURDIREKTOR.value]
     return (
-        User.objects.filter(Q(groups__name__in=roles) | Q(unit__in=led), is_active=True)
+        User.objects.filter(Exists(led), Q(groups__name__in=roles) | Q(unit__in=led), is_active=True)
         .exclude(pk=user.pk)
         .select_related("unit")
         .distinct()
@@ -238,9 +212,10 @@ class DeputyForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
-    def __init__(self, *args, units, deputies, **kwargs):
+    def __init__(self, *args, units: QuerySet[Unit], offered_units: list[Unit], deputies: QuerySet[User], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        offer(self.fields["unit"], offered_units)
         self.fields["deputy"].queryset = deputies
 
     def clean(self):

@@ -106,6 +106,8 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         ordering = ["full_name", "username"]
+        # The people lists (trainings) read a page by name: in the index's order, without sorting everyone.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_by_name")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_unique_email_ci"),
         ]
@@ -240,7 +242,11 @@ class Absence(models.Model):
         ordering = ["starts_on"]
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
-        indexes = [models.Index(fields=["user", "starts_on", "ends_on"])]
+        indexes = [
+            models.Index(fields=["user", "starts_on", "ends_on"]),
+            # The absences page: a person's current and coming absences, not all their past ones.
+            models.Index(fields=["user", "ends_on"], name="absence_user_ends_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from guardian.shortcuts import get_objects_for_user
 
 from .enums import Course, Role, UnitKind
@@ -33,6 +33,25 @@ def chef_of(unit: Unit) -> User | None:
         if node.kind == UnitKind.STAB:
             return kulturdirektor()
     return None
+
+
+def unit_chef_pk(unit: str = "unit") -> Case:
+    """`chef_of` in SQL: the pk of the chef who decides for the unit reached by the path `unit`
+    (None if nobody does), so that a list can ask "whose chef is this viewer" of every row in
+    the query that reads the rows. The same walk as chef_of: at each level the unit's own active
+    chef, else the kulturdirektör for Staben, else the level above; the tree is at most three
+    levels deep (UNIT_PARENT_KINDS). test_unit_chef_pk_agrees_with_chef_of pins the twins."""
+    director = Subquery(
+        User.objects.filter(is_active=True, groups__name=Role.KULTURDIREKTOR.value)
+        .order_by("full_name", "pk")
+        .values("pk")[:1]
+    )
+    whens, node = [], unit
+    for _level in range(3):
+        whens.append(When(**{f"{node}__chef__is_active": True}, then=F(f"{node}__chef")))
+        whens.append(When(**{f"{node}__kind": UnitKind.STAB}, then=director))
+        node = f"{node}__parent"
+    return Case(*whens, default=None, output_field=IntegerField())
 
 
 def chefs_by_unit() -> dict[int, User | None]:
@@ -155,6 +174,16 @@ def is_absent(person: User, on: date) -> bool:
     return cache[1]
 
 
+def current_and_coming_absences(user_ids: list[int], today: date) -> QuerySet[Absence]:
+    """The absences of these people that have not ended before `today`, soonest first (the
+    absences page), found by the index absence_user_ends_on rather than among all past ones."""
+    return (
+        Absence.objects.filter(user_id__in=user_ids, ends_on__gte=today)
+        .select_related("user", "registered_by")
+        .order_by("starts_on", "user__full_name", "pk")
+    )
+
+
 # --- Legal training ---------------------------------------------------------------------------------
 
 TRAINING_WARNING_DAYS = 60
@@ -173,6 +202,12 @@ def expires_soon(valid_until: datetime.date | None, today: datetime.date) -> boo
     return valid_until is not None and valid_until <= training_warning_horizon(today)
 
 
+TRAINING_VALID, TRAINING_SOON, TRAINING_EXPIRED, TRAINING_MISSING = "valid", "soon", "expired", "missing"
+"""A person's legal training on a day, computed (never stored): valid, valid but expiring
+within TRAINING_WARNING_DAYS, expired, or never completed."""
+TRAINING_STATUSES = (TRAINING_VALID, TRAINING_SOON, TRAINING_EXPIRED, TRAINING_MISSING)
+
+
 @dataclass(frozen=True)
 class TrainingState:
     person: User
@@ -180,41 +215,75 @@ class TrainingState:
     has_valid: bool
     expires_soon: bool
 
+    @property
+    def status(self) -> str:
+        if self.has_valid:
+            return TRAINING_SOON if self.expires_soon else TRAINING_VALID
+        return TRAINING_EXPIRED if self.valid_until is not None else TRAINING_MISSING
+
 
 def people_in_scope(user: User) -> QuerySet[User]:
     """Whose training a person follows: everyone for overseers, the units a chef leads."""
-    people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name")
+    people = User.objects.filter(is_active=True).select_related("unit").order_by("full_name", "pk")
     if is_overseer(user):
         return people
     return people.filter(unit__in=readable_units(user).values("pk"))
 
 
-def training_overview(user: User, today: datetime.date) -> list[TrainingState]:
-    """Everyone in scope with their legal training: valid, expiring within 60 days, or missing."""
-    people = people_in_scope(user).annotate(
-        valid_until_max=Max(
-            "training_records__valid_until",
-            filter=Q(training_records__course=Course.LEGAL_BASICS, training_records__completed_on__lte=today),
-        ),
-        open_ended=Count(
-            "training_records",
-            filter=Q(
-                training_records__course=Course.LEGAL_BASICS,
-                training_records__completed_on__lte=today,
-                training_records__valid_until__isnull=True,
+def with_training(people: QuerySet[User], today: datetime.date) -> QuerySet[User]:
+    """`people` annotated with their legal training (Course.LEGAL_BASICS) on `today`, in SQL so
+    that a list can filter, count and paginate by it before reading a page:
+
+    - `training_until`: the last day of the latest dated record completed by `today` (None: none);
+    - `training_open_ended`: whether a record without an end was completed by `today`;
+    - `training_status`: TRAINING_VALID (open-ended, or valid past the warning horizon),
+      TRAINING_SOON (valid until within TRAINING_WARNING_DAYS), TRAINING_EXPIRED, TRAINING_MISSING.
+
+    training_state reads a row's state; state_from_records is the same rule over records in
+    memory (test_with_training_agrees_with_state_from_records)."""
+    records = TrainingRecord.objects.filter(user=OuterRef("pk"), course=Course.LEGAL_BASICS, completed_on__lte=today)
+    latest = records.filter(valid_until__isnull=False).order_by("-valid_until").values("valid_until")[:1]
+    return people.annotate(
+        training_until=Subquery(latest),
+        training_open_ended=Exists(records.filter(valid_until__isnull=True)),
+    ).annotate(
+        training_status=Case(
+            When(training_open_ended=True, then=Value(TRAINING_VALID)),
+            When(
+                training_until__gte=today,
+                training_until__lte=training_warning_horizon(today),
+                then=Value(TRAINING_SOON),
             ),
-        ),
+            When(training_until__gte=today, then=Value(TRAINING_VALID)),
+            When(training_until__isnull=False, then=Value(TRAINING_EXPIRED)),
+            default=Value(TRAINING_MISSING),
+        )
     )
-    states = []
-    for person in people:
-        if person.open_ended:
-            states.append(TrainingState(person, None, True, False))
-            continue
-        until = person.valid_until_max
-        valid = until is not None and until >= today
-        soon = valid and expires_soon(until, today)
-        states.append(TrainingState(person, until, valid, soon))
-    return states
+
+
+def training_state(person: User) -> TrainingState:
+    """The state of a person read through with_training."""
+    if person.training_open_ended:
+        return TrainingState(person, None, True, False)
+    status = person.training_status
+    return TrainingState(
+        person, person.training_until, status in (TRAINING_VALID, TRAINING_SOON), status == TRAINING_SOON
+    )
+
+
+def state_from_records(person: User, records: list[TrainingRecord], today: datetime.date) -> TrainingState:
+    """with_training's rule over `person`'s records already read (their own page shows them)."""
+    done = [record for record in records if record.course == Course.LEGAL_BASICS and record.completed_on <= today]
+    if any(record.valid_until is None for record in done):
+        return TrainingState(person, None, True, False)
+    until = max((record.valid_until for record in done), default=None)
+    valid = until is not None and until >= today
+    return TrainingState(person, until, valid, valid and expires_soon(until, today))
+
+
+def training_counts(people: QuerySet[User]) -> dict[str, int]:
+    """How many of `people` (read through with_training) are in each training status, in one query."""
+    return people.aggregate(**{status: Count("pk", filter=Q(training_status=status)) for status in TRAINING_STATUSES})
 
 
 def people_with_expiring_training(today: datetime.date) -> QuerySet[User]:

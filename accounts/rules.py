@@ -7,10 +7,11 @@ Reading: the kommunikationsansvarig, the kulturdirektör and administrators read
 `accounts.read_unit` on through django-guardian (their own unit; a chef also the units below).
 """
 
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from guardian.core import ObjectPermissionChecker
 
 from .models import Unit, User
-from .queries import is_chef_of, readable_units
+from .queries import is_chef_of, readable_units, unit_chef_pk
 
 READ_UNIT = "accounts.read_unit"
 
@@ -56,6 +57,47 @@ def can_register_absence_for(user: User, person: User) -> bool:
     if user.pk == person.pk:
         return True
     return person.unit_id is not None and is_chef_of(user, person.unit)
+
+
+def training_registrable(user: User) -> QuerySet[User]:
+    """can_register_training_for as a query: the active people `user` may register training
+    for (a form validates its choice against it without listing everyone)."""
+    return _registrable(user, User.objects.filter(is_active=True), anyone=user.is_kommunikationsansvarig)
+
+
+def absence_registrable(user: User) -> QuerySet[User]:
+    """can_register_absence_for as a query: `user` and the active people of the units they are
+    chef of."""
+    return _registrable(user, User.objects.filter(is_active=True), themselves=True)
+
+
+def with_training_verdict(user: User, people: QuerySet[User]) -> QuerySet[User]:
+    """`people` annotated with `may_register`: can_register_training_for(user, person), asked of
+    every row in the query that reads the rows."""
+    if not (user.is_authenticated and user.is_active):
+        verdict = Value(False, output_field=BooleanField())
+    elif user.is_kommunikationsansvarig:
+        verdict = Value(True, output_field=BooleanField())
+    else:
+        people = people.alias(unit_chef=unit_chef_pk())
+        verdict = Case(When(_led_by(user), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return people.annotate(may_register=verdict)
+
+
+def _registrable(user: User, people: QuerySet[User], anyone: bool = False, themselves: bool = False):
+    """The rules above, over `people`: being the chef (queries.chef_of) of the person's unit,
+    resolved in SQL (queries.unit_chef_pk); test_registrable_agrees_with_the_rule pins them."""
+    if not (user.is_authenticated and user.is_active):
+        return people.none()
+    if anyone:
+        return people
+    whose = _led_by(user) | Q(pk=user.pk) if themselves else _led_by(user)
+    return people.alias(unit_chef=unit_chef_pk()).filter(whose)
+
+
+def _led_by(user: User) -> Q:
+    # Being the unit's chef is what counts, not the role: the kulturdirektör leads Staben.
+    return Q(unit_chef=user.pk)
 
 
 def can_name_deputy_for(user: User, unit) -> bool:

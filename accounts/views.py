@@ -36,20 +36,30 @@ from .domain.people import (
     register_deputy,
     register_training,
 )
-from .enums import Course
 from .forms import (
     AbsenceForm,
     DeputyForm,
     LimitedPasswordResetForm,
     TrainingFilterForm,
     TrainingForm,
-    absence_candidates,
-    deputy_candidates,
-    people_allowed,
-    training_candidates,
+    deputy_pool,
 )
 from .models import Absence, Deputy, TrainingRecord, Unit, User
-from .queries import TRAINING_WARNING_DAYS, TrainingState, expires_soon, is_overseer, training_overview
+from .queries import (
+    TRAINING_EXPIRED,
+    TRAINING_MISSING,
+    TRAINING_SOON,
+    TRAINING_VALID,
+    TRAINING_WARNING_DAYS,
+    TrainingState,
+    current_and_coming_absences,
+    is_overseer,
+    people_in_scope,
+    state_from_records,
+    training_counts,
+    training_state,
+    with_training,
+)
 
 PAGE_SIZE = 50
 
@@ -62,6 +72,15 @@ def page_query(request, *drop: str) -> str:
 
 
 # --- Training -----------------------------------------------------------------------------------
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many rows there are (the page's summary has counted them already),
+    instead of asking the database once more."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # replaces the cached COUNT query of Paginator.count
 
 
 @dataclass(frozen=True)
@@ -80,19 +99,19 @@ class TrainingRow:
 
     @property
     def needs_action(self) -> bool:
-        return self.key != "valid"
+        return self.key != TRAINING_VALID
 
 
 def training_row(state: TrainingState, may_register: bool = False) -> TrainingRow:
-    if state.has_valid and state.expires_soon:
-        key, tone = "soon", "amber"
-        label = _("Expires within %(days)d days") % {"days": TRAINING_WARNING_DAYS}
-    elif state.has_valid:
-        key, label, tone = "valid", _("Valid"), "green"
-    elif state.valid_until is not None:
-        key, label, tone = "expired", _("Expired"), "red"
+    key = state.status
+    if key == TRAINING_SOON:
+        label, tone = _("Expires within %(days)d days") % {"days": TRAINING_WARNING_DAYS}, "amber"
+    elif key == TRAINING_VALID:
+        label, tone = _("Valid"), "green"
+    elif key == TRAINING_EXPIRED:
+        label, tone = _("Expired"), "red"
     else:
-        key, label, tone = "missing", _("Missing"), "red"
+        label, tone = _("Missing"), "red"
     return TrainingRow(state, key, label, tone, may_register)
 
 
@@ -103,12 +122,18 @@ def sees_others_training(user: User) -> bool:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def trainings(request):
+    """Own training, the training of the people one follows a page at a time (their states
+    computed in the query that pages them), and the registration form, which offers the
+    people of the page (and the one asked for with `?person=`) and accepts anyone the viewer
+    may register for (rules.training_registrable)."""
     user = request.user
-    registrable = people_allowed(user, rules.can_register_training_for, training_candidates(user))
-    form = None
-    if request.method == "POST":
-        if not registrable:
+    registrable = rules.training_registrable(user)
+    if not registrable.exists():
+        if request.method == "POST":
             raise PermissionDenied(_("Only managers and the communications officer can register trainings."))
+        return render(request, "people/trainings.html", training_context(request))
+    if request.method == "POST":
+        chosen = request.POST.get("person", "")
         form = TrainingForm(request.POST, people=registrable)
         if form.is_valid():
             data = form.cleaned_data
@@ -123,61 +148,63 @@ def trainings(request):
                     % {"name": record.user.get_full_name(), "date": formats.date_format(record.valid_until)},
                 )
                 return redirect("people:trainings")
-    elif registrable:
+    else:
         chosen = request.GET.get("person", "")
-        form = TrainingForm(
-            people=registrable,
-            initial={
-                "person": next((p.pk for p in registrable if str(p.pk) == chosen), None),
-                "completed_on": timezone.localdate(),
-            },
-        )
-    return render(request, "people/trainings.html", training_context(request, registrable, form))
+        form = TrainingForm(people=registrable, initial={"completed_on": timezone.localdate()})
+    context = training_context(request)
+    offered = _offered(context, registrable, chosen)
+    form.offer(offered)
+    if not form.is_bound:
+        form.initial["person"] = next((person.pk for person in offered if str(person.pk) == chosen), None)
+    return render(request, "people/trainings.html", {**context, "form": form})
 
 
-def training_context(request, registrable: list[User], form: TrainingForm | None) -> dict:
+def _offered(context: dict, registrable, chosen: str) -> list[User]:
+    """The people the form lists: those of the page the viewer may register for, and the one
+    asked for (a link from elsewhere) if they may register for them; for a viewer without the
+    list, everyone they may register for (the people of the units they are chef of)."""
+    if "page" not in context:
+        return list(registrable.select_related("unit").order_by("full_name", "pk"))
+    offered = [row.person for row in context["page"].object_list if row.may_register]
+    if chosen.isdigit() and all(str(person.pk) != chosen for person in offered):
+        offered += list(registrable.select_related("unit").filter(pk=chosen))
+    return offered
+
+
+def training_context(request) -> dict:
     user, today = request.user, timezone.localdate()
-    may_register = {person.pk for person in registrable}
-    states = training_overview(user, today)
-    own = next((state for state in states if state.person.pk == user.pk), None)
     own_records = list(TrainingRecord.objects.filter(user=user).select_related("registered_by"))
-    if own is None:
-        # Someone outside every unit is not in their own scope: judge their own records.
-        valid = [record for record in own_records if record.course == Course.LEGAL_BASICS and record.is_valid_on(today)]
-        own = _own_state(user, valid, own_records, today)
     context = {
-        "own": training_row(own),
+        "own": training_row(state_from_records(user, own_records, today)),
         "own_records": own_records,
-        "form": form,
         "warning_days": TRAINING_WARNING_DAYS,
         "sees_others": sees_others_training(user),
     }
     if context["sees_others"]:
-        rows = [training_row(state, state.person.pk in may_register) for state in states]
+        people = with_training(people_in_scope(user), today)
+        counts = training_counts(people)
         filter_form = TrainingFilterForm(request.GET or None)
         only_action = filter_form.is_valid() and filter_form.cleaned_data["needs_action"]
-        shown = [row for row in rows if row.needs_action] if only_action else rows
+        if only_action:
+            people = people.exclude(training_status=TRAINING_VALID)
+            shown = counts[TRAINING_SOON] + counts[TRAINING_EXPIRED] + counts[TRAINING_MISSING]
+        else:
+            shown = sum(counts.values())
+        people = rules.with_training_verdict(user, people)
+        page = CountedPaginator(people, PAGE_SIZE, count=shown).get_page(request.GET.get("sida"))
+        page.object_list = [training_row(training_state(person), person.may_register) for person in page.object_list]
         context.update(
             {
                 "filter_form": filter_form,
                 "only_action": only_action,
-                "page": Paginator(shown, PAGE_SIZE).get_page(request.GET.get("sida")),
+                "page": page,
                 "query_string": page_query(request, "person"),
-                "count_missing": sum(row.key in ("missing", "expired") for row in rows),
-                "count_soon": sum(row.key == "soon" for row in rows),
-                "count_valid": sum(row.key == "valid" for row in rows),
+                "count_missing": counts[TRAINING_MISSING] + counts[TRAINING_EXPIRED],
+                "count_soon": counts[TRAINING_SOON],
+                "count_valid": counts[TRAINING_VALID],
             }
         )
     return context
-
-
-def _own_state(user: User, valid: list[TrainingRecord], records: list[TrainingRecord], today) -> TrainingState:
-    if any(record.valid_until is None for record in valid):
-        return TrainingState(user, None, True, False)
-    ends = [record.valid_until for record in records if record.completed_on <= today and record.valid_until]
-    until = max(ends) if ends else None
-    soon = bool(valid) and expires_soon(until, today)
-    return TrainingState(user, until, bool(valid), soon)
 
 
 # --- Absences -----------------------------------------------------------------------------------
@@ -192,10 +219,10 @@ def absences(request):
     any other POST registers one.
     """
     user = request.user
-    people = people_allowed(user, rules.can_register_absence_for, absence_candidates(user))
+    people = rules.absence_registrable(user)
     if request.method == "POST" and "delete" in request.POST:
         return _delete(request, people)
-    form = AbsenceForm(request.POST or None, user=user, people=people, deputies=deputy_candidates(user))
+    form = AbsenceForm(request.POST or None, user=user, people=people, deputies=deputy_pool(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = form.chosen_person()
@@ -231,11 +258,7 @@ def absences(request):
                 )
             return redirect("people:absences")
     today = timezone.localdate()
-    listing = (
-        Absence.objects.filter(user_id__in=[person.pk for person in people], ends_on__gte=today)
-        .select_related("user", "registered_by")
-        .order_by("starts_on", "user__full_name", "pk")
-    )
+    listing = current_and_coming_absences([person.pk for person in form.people], today)
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("sida"))
     page.object_list = list(page.object_list)
     named = deputies_during(page.object_list)
@@ -254,7 +277,7 @@ def absences(request):
     )
 
 
-def _delete(request, people: list[User]):
+def _delete(request, people):
     try:
         absence_id = int(request.POST["delete"])
     except ValueError as exc:
@@ -264,7 +287,7 @@ def _delete(request, people: list[User]):
         # A second click on the same button: the first one already removed it.
         messages.info(request, _("The absence had already been removed."))
         return redirect("people:absences")
-    if absence.user_id not in {person.pk for person in people}:
+    if not people.filter(pk=absence.user_id).exists():
         # Someone else's absence does not exist for you.
         raise Http404
     try:
@@ -289,14 +312,16 @@ def deputies(request):
     administrator's, in the admin."""
     user = request.user
     units = Unit.objects.filter(chef=user).order_by("name", "pk")
-    candidates = deputy_candidates(user)
-    if candidates is None:
+    led = list(units)
+    if not led:
         raise PermissionDenied(_("Only a manager names deputies, for the units they lead."))
     today = timezone.localdate()
     mine = Deputy.objects.filter(person=user, unit__chef=user).exclude(ends_on__lt=today)
     if request.method == "POST" and "end" in request.POST:
         return _end_deputy(request, mine, today)
-    form = DeputyForm(request.POST or None, units=units, deputies=candidates, initial={"starts_on": today})
+    form = DeputyForm(
+        request.POST or None, units=units, offered_units=led, deputies=deputy_pool(user), initial={"starts_on": today}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_to_form(form):

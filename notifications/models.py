@@ -37,6 +37,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
+            # The list (/notiser/): a person's notices newest first, read in the index's order.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest"),
             models.Index(fields=["email_status", "email_claimed_at"]),
             models.Index(fields=["email_status", "email_next_attempt_at"]),
         ]
