@@ -103,6 +103,10 @@ class Channel(models.Model):
             models.Index(fields=["status", "unit"]),
             # The overdue inventories, oldest first (queries.channels_with_inventory_due).
             models.Index(fields=["inventory_due", "name"], name="channel_inventory_due"),
+            # The channel list's order (name, pk), unfiltered, by status, and by unit.
+            models.Index(fields=["name"], name="channel_name"),
+            models.Index(fields=["status", "name"], name="channel_status_name"),
+            models.Index(fields=["unit", "name"], name="channel_unit_name"),
         ]
 
     def __str__(self):
