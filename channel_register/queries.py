@@ -1,9 +1,9 @@
 """Reads of the channel register. Every list of channels goes through `channels_visible_to`.
 
-The computed states live here, each once: when an inventory is due (`inventory_due`), what a
-roster gap is (`roster_gaps`, which the channel page's `roster_outlook` and the daily reminder
-both use), and when a screenshot duty is overdue (`screenshot_escalates_on`,
-`screenshot_taken_within`). Nothing of them is stored.
+The computed states live here, each once: when an inventory is overdue (`inventory_overdue`,
+on the due day that the model stores: models.channel.inventory_due_on), what a roster gap is
+(`roster_gaps`, which the channel page's `roster_outlook` and the daily reminder both use), and
+when a screenshot duty is overdue (`screenshot_escalates_on`, `screenshot_taken_within`).
 """
 
 import datetime
@@ -13,20 +13,17 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.enums import Course
 from accounts.models import Absence, TrainingRecord, User
 from accounts.queries import is_overseer, readable_units, valid_training_q
 
 from .enums import ChannelStatus
-from .models import Channel, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty
+from .models import Channel, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty, inventory_due_on
 
 # --- Channels ---------------------------------------------------------------------------------
 
-INVENTORY_INTERVAL_MONTHS = 6
 ROSTER_OUTLOOK_WEEKS = 12
 
 
@@ -51,24 +48,20 @@ def public_channels() -> QuerySet[Channel]:
 
 
 # Fix: "not read yet", distinct from None ("never confirmed"). With None as the default, a
-# caller that had already read "never confirmed" (channels_with_inventory_due's annotation)
-# made inventory_due query again for each such channel: one query per channel (N+1).
+# caller that had already read "never confirmed" made inventory_due query again for each such
+# channel: one query per channel (N+1).
 _NOT_READ = object()
 
 
 def inventory_due(channel: Channel, last_confirmed=_NOT_READ) -> datetime.date | None:
-    """When the next half-yearly inventory confirmation is due (computed, never stored).
+    """When the next half-yearly inventory confirmation is due (the rule: models'
+    inventory_due_on, which Channel.inventory_due stores).
 
     `last_confirmed` is the time of the latest confirmation (None: never) if the caller has
     read it already; left out, it is read here."""
-    if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
-        return None
     if last_confirmed is _NOT_READ:
-        last_confirmed = channel.inventories.order_by("-confirmed_at").values_list("confirmed_at", flat=True).first()
-    since = last_confirmed or channel.activated_at
-    if since is None:
-        return None
-    return timezone.localdate(since) + relativedelta(months=INVENTORY_INTERVAL_MONTHS)
+        return channel.next_inventory_due()
+    return inventory_due_on(channel.status, last_confirmed or channel.activated_at)
 
 
 def inventory_overdue(due: datetime.date | None, today: datetime.date) -> bool:
@@ -76,23 +69,17 @@ def inventory_overdue(due: datetime.date | None, today: datetime.date) -> bool:
     return due is not None and due < today
 
 
-def overdue_inventories(channels: QuerySet[Channel], today: datetime.date) -> list[tuple[Channel, datetime.date]]:
-    """The active or paused channels among `channels` whose inventory is overdue on `today`,
-    each with its due day, in the order of `channels`. One query."""
-    channels = channels.filter(status__in=[ChannelStatus.AKTIV, ChannelStatus.PAUSAD]).annotate(
-        last_confirmed=Max("inventories__confirmed_at")
-    )
-    overdue = []
-    for channel in channels:
-        due = inventory_due(channel, channel.last_confirmed)
-        if inventory_overdue(due, today):
-            overdue.append((channel, due))
-    return overdue
+def overdue_inventories(channels: QuerySet[Channel], today: datetime.date) -> QuerySet[Channel]:
+    """The channels among `channels` whose inventory is overdue on `today` (inventory_overdue,
+    as SQL on the stored due day: only a channel in use has one), oldest due day first, then
+    by name. Read by the index `channel_inventory_due`."""
+    return channels.filter(inventory_due__lt=today).order_by("inventory_due", "name", "pk")
 
 
-def channels_with_inventory_due(user: User, today: datetime.date) -> list[tuple[Channel, datetime.date]]:
-    """Visible channels whose inventory confirmation is overdue, oldest first."""
-    return sorted(overdue_inventories(channels_visible_to(user), today), key=lambda pair: pair[1])
+def channels_with_inventory_due(user: User, today: datetime.date) -> QuerySet[Channel]:
+    """Visible channels whose inventory confirmation is overdue, oldest first; each channel's
+    due day is its `inventory_due`."""
+    return overdue_inventories(channels_visible_to(user), today)
 
 
 def week_keys_q(keys) -> Q:

@@ -34,11 +34,16 @@ def can_appoint(user: User, channel) -> bool:
 
 
 def is_channel_person(user: User, channel) -> bool:
-    """The owner and the other people who run the channel."""
+    """The owner and the other people who run the channel. Asking for the others is a query,
+    unless they came with the channel (prefetch_related("others"), as on the channel's page,
+    which asks several rules in a row)."""
     if not user.is_authenticated:
         return False
     if user.pk in (channel.owner_id, channel.screenshot_responsible_id):
         return True
+    prefetched = getattr(channel, "_prefetched_objects_cache", {}).get("others")
+    if prefetched is not None:
+        return any(person.pk == user.pk for person in prefetched)
     return channel.others.filter(pk=user.pk).exists()
 
 

@@ -10,7 +10,8 @@ write such a model in bulk.
   the change would leave no trace. Write through `update_with_history`,
   `bulk_create_with_history` or `bulk_update_with_history` instead; the test suite refuses the
   bare calls (kob_social/testing/history_guard.py), except the compare-and-set claim of the
-  revision alone (kob_social.concurrency.claim_revision), whose caller saves the row after it.
+  revision alone (kob_social.concurrency.claim_revision), whose caller saves the row after it,
+  and an update of fields the history leaves out (`excluded_fields`, derived columns).
 
 Imports no app."""
 

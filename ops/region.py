@@ -62,6 +62,7 @@ from channel_register.models import (
     Screenshot,
     ScreenshotDuty,
     ScreenshotFile,
+    inventory_due_on,
 )
 from kob_social.history import fabricated_data
 from metrics.domain import duties as evaluation_duties
@@ -804,6 +805,8 @@ class _Builder:
                 activated_at=plan.activated,
                 closed_at=plan.closed,
                 status_changed_at=status_changed,
+                # bulk_create skips Channel.save, which stores the due day: the rule, by hand.
+                inventory_due=inventory_due_on(plan.status, plan.activated),
             )
         Channel.objects.bulk_create([plan.channel for plan in registered], batch_size=BATCH)
         self.written["channels"] += len(registered)
@@ -1233,6 +1236,12 @@ class _Builder:
         )
         _bulk(ScreenshotFile, files)
         self.written["inventory confirmations"] += _bulk(InventoryConfirmation, inventories)
+        # Nor does bulk_create run InventoryConfirmation.save: the due day moves here (each
+        # channel has one confirmation at most, after its activation).
+        for confirmation in inventories:
+            channel = confirmation.channel
+            channel.inventory_due = inventory_due_on(channel.status, confirmation.confirmed_at)
+        Channel.objects.bulk_update([c.channel for c in inventories], ["inventory_due"], batch_size=BATCH)
 
     def half_year(self, back: int) -> tuple[datetime.date, datetime.date]:
         half = 1 if self.today.month <= 6 else 2

@@ -90,7 +90,7 @@ def warn_roster_gaps(*, today: datetime.date) -> dict:
 
 def remind_overdue_inventories(*, today: datetime.date) -> dict:
     """Remind the owner of every active or paused channel whose half-yearly inventory
-    confirmation is overdue on `today`: its due day (queries.inventory_due: six months after
+    confirmation is overdue on `today`: its due day (Channel.inventory_due: six months after
     the latest confirmation, else after activation) is before `today`. Overdue by
     INVENTORY_ESCALATION_DAYS (30) or more, every kommunikationsansvarig is told as well.
 
@@ -103,7 +103,8 @@ def remind_overdue_inventories(*, today: datetime.date) -> dict:
     candidates = escalated = 0
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
-        for channel, due in overdue_inventories(channels, today):
+        for channel in overdue_inventories(channels, today).order_by("pk"):
+            due = channel.inventory_due
             candidates += 1
             owner = active(channel.owner)
             values = {

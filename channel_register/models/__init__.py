@@ -10,6 +10,7 @@ from .channel import (
     RosterWeek,
     Screenshot,
     ScreenshotFile,
+    inventory_due_on,
 )
 from .upkeep import ChannelFeed, ChannelUpdate, RhythmCheck, ScreenshotDuty
 
@@ -26,4 +27,5 @@ __all__ = [
     "Screenshot",
     "ScreenshotDuty",
     "ScreenshotFile",
+    "inventory_due_on",
 ]

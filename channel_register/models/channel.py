@@ -8,11 +8,13 @@ The tables keep the names they had when these models lived in the `plans` app (`
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
@@ -37,6 +39,23 @@ def valid_hours_per_week(value) -> None:
             code="hours_per_week",
             params={"max": MAX_HOURS_PER_WEEK},
         )
+
+
+# --- The half-yearly inventory: when the next confirmation is due, the one rule ------------------
+INVENTORY_INTERVAL_MONTHS = 6
+# Only a channel in use is inventoried.
+INVENTORIED_STATUSES = frozenset({ChannelStatus.AKTIV, ChannelStatus.PAUSAD})
+
+
+def inventory_due_on(status: str, since: datetime.datetime | None) -> datetime.date | None:
+    """When the next half-yearly inventory confirmation of a channel in `status` is due: six
+    months after the local day (Europe/Stockholm, whatever the request's time zone) of `since`,
+    the latest confirmation or, without one, the activation. None for a channel not in use or
+    never activated. Stored as `Channel.inventory_due`, which `Channel.save` and
+    `InventoryConfirmation.save` keep up to date (see there)."""
+    if status not in INVENTORIED_STATUSES or since is None:
+        return None
+    return timezone.localdate(since, timezone.get_default_timezone()) + relativedelta(months=INVENTORY_INTERVAL_MONTHS)
 
 
 class Channel(models.Model):
@@ -65,20 +84,55 @@ class Channel(models.Model):
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
-    history = KeptTableHistory(m2m_fields=[others])
+    # When the next inventory confirmation is due (inventory_due_on), stored so that the list of
+    # overdue inventories and the daily reminder read it by an index instead of computing it for
+    # every channel. Derived, never edited and kept out of the history: it follows the status,
+    # the activation and the confirmations (save below, InventoryConfirmation.save).
+    inventory_due = models.DateField(_("inventory due"), null=True, blank=True, editable=False)
+    history = KeptTableHistory(m2m_fields=[others], excluded_fields=["inventory_due"])
+
+    # What the stored due day depends on, besides the confirmations.
+    INVENTORY_DUE_INPUTS = frozenset({"status", "activated_at"})
 
     class Meta:
         db_table = "plans_channel"
         ordering = ["name", "pk"]
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
-        indexes = [models.Index(fields=["status", "unit"])]
+        indexes = [
+            models.Index(fields=["status", "unit"]),
+            # The overdue inventories, oldest first (queries.channels_with_inventory_due).
+            models.Index(fields=["inventory_due", "name"], name="channel_inventory_due"),
+            # The channel list's order (name, pk), unfiltered, by status, and by unit.
+            models.Index(fields=["name"], name="channel_name"),
+            models.Index(fields=["status", "name"], name="channel_status_name"),
+            models.Index(fields=["unit", "name"], name="channel_unit_name"),
+        ]
 
     def __str__(self):
         return f"{self.get_platform_display()}: {self.name}"
 
+    def save(self, *args, update_fields=None, **kwargs):
+        """Every save that writes the status or the activation (the status transitions, an
+        activation moved back by hand, a new channel) stores the due day anew, in the same
+        UPDATE. One query more, for the latest confirmation, when the channel is in use."""
+        if update_fields is None or self.INVENTORY_DUE_INPUTS & set(update_fields):
+            self.inventory_due = self.next_inventory_due()
+            if update_fields is not None:
+                update_fields = {*update_fields, "inventory_due"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self):
         return reverse("channel_register:detail", args=[self.pk])
+
+    def next_inventory_due(self) -> datetime.date | None:
+        """inventory_due_on for the channel as it is now: one query (its latest confirmation)
+        when it is in use and saved, none otherwise."""
+        since = self.activated_at
+        if self.status in INVENTORIED_STATUSES and self.pk is not None:
+            last = self.inventories.order_by("-confirmed_at").values_list("confirmed_at", flat=True).first()
+            since = last or since
+        return inventory_due_on(self.status, since)
 
 
 class ChecklistTick(models.Model):
@@ -182,6 +236,15 @@ class InventoryConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.channel}: {self.confirmed_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        """A confirmation moves the channel's stored due day (Channel.inventory_due): written
+        with a plain UPDATE, which neither adds a history row nor counts as a change of the
+        channel (its revision stays)."""
+        super().save(*args, **kwargs)
+        channel = self.channel
+        channel.inventory_due = channel.next_inventory_due()
+        Channel.objects.filter(pk=channel.pk).update(inventory_due=channel.inventory_due)
 
 
 class StoredFileMixin(models.Model):

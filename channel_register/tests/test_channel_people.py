@@ -6,10 +6,15 @@ Messages are read in English (the msgid, the stable text): the Swedish catalogue
 completed while these tests are written, and a translation must not break a rule's test.
 """
 
+import importlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -21,10 +26,12 @@ from channel_register.domain.channels import (
     confirm_inventory,
     propose_agreement,
 )
-from channel_register.enums import ChannelAction
+from channel_register.enums import ChannelAction, ChannelStatus, Platform
 from channel_register.models import Agreement, Channel
 from channel_register.queries import channels_with_inventory_due, inventory_due
+from channel_register.views.common import PAGE_SIZE
 from kob_social.errors import Conflict, Incomplete, NotAllowed
+from kob_social.history import update_with_history
 
 from .channel_factories import active_channel, approved_plan, trained
 from .channel_life import (
@@ -296,12 +303,17 @@ def test_inventory_due_confirmed_late_evening_uses_local_date(org, owned_channel
     assert inventory_due(Channel.objects.get(pk=owned_channel.pk)) == date(2028, 4, 1)
 
 
+def overdue_for(user) -> list[tuple[Channel, date]]:
+    """channels_with_inventory_due today, each channel with its stored due day."""
+    return [(channel, channel.inventory_due) for channel in channels_with_inventory_due(user, timezone.localdate())]
+
+
 def test_channels_with_inventory_due_lists_channel_day_after_due(org, owned_channel, time_machine):
     time_machine.move_to(datetime(2027, 9, 15, 12, 0, tzinfo=STOCKHOLM), tick=False)
-    on_due_date = channels_with_inventory_due(org.kommunikator, timezone.localdate())
+    on_due_date = overdue_for(org.kommunikator)
     time_machine.move_to(datetime(2027, 9, 16, 8, 0, tzinfo=STOCKHOLM), tick=False)
 
-    day_after = channels_with_inventory_due(org.kommunikator, timezone.localdate())
+    day_after = overdue_for(org.kommunikator)
 
     assert on_due_date == []
     assert day_after == [(owned_channel, date(2027, 9, 15))]
@@ -312,7 +324,7 @@ def test_channels_with_inventory_due_after_confirmation_not_listed(org, owned_ch
     confirm(org, owned_channel)
     time_machine.move_to(datetime(2027, 9, 16, 8, 0, tzinfo=STOCKHOLM), tick=False)
 
-    overdue = channels_with_inventory_due(org.chef, timezone.localdate())
+    overdue = overdue_for(org.chef)
 
     assert overdue == []
 
@@ -320,9 +332,7 @@ def test_channels_with_inventory_due_after_confirmation_not_listed(org, owned_ch
 def test_channels_with_inventory_due_other_unit_not_listed(org, owned_channel, time_machine):
     time_machine.move_to(datetime(2027, 9, 16, 8, 0, tzinfo=STOCKHOLM), tick=False)
 
-    lists = {
-        actor: channels_with_inventory_due(getattr(org, actor), timezone.localdate()) for actor in ("chef", "chef2")
-    }
+    lists = {actor: overdue_for(getattr(org, actor)) for actor in ("chef", "chef2")}
 
     assert lists == {"chef": [(owned_channel, date(2027, 9, 15))], "chef2": []}
 
@@ -332,7 +342,7 @@ def test_inventory_of_planned_channel_not_due(org, time_machine):
     channel = approved_plan(org).channel
     time_machine.move_to(datetime(2027, 9, 16, 8, 0, tzinfo=STOCKHOLM), tick=False)
 
-    overdue = channels_with_inventory_due(org.kommunikator, timezone.localdate())
+    overdue = overdue_for(org.kommunikator)
 
     assert (inventory_due(channel), overdue) == (None, [])
 
@@ -357,6 +367,115 @@ def test_channels_with_inventory_due_one_query(org, owned_channel, time_machine,
     assert kommunikator.is_kommunikationsansvarig  # the roles are read once, before counting
 
     with django_assert_num_queries(1):
-        overdue = channels_with_inventory_due(kommunikator, timezone.localdate())
+        overdue = overdue_for(kommunikator)
 
     assert overdue == [(second, date(2027, 9, 15)), (owned_channel, date(2027, 10, 1))]
+
+
+# --- The stored due day (Channel.inventory_due) follows every write it depends on ---------------
+
+
+def stored_due(channel: Channel) -> date | None:
+    return Channel.objects.values_list("inventory_due", flat=True).get(pk=channel.pk)
+
+
+def test_inventory_due_stored_on_activation(org, time_machine):
+    time_machine.move_to(datetime(2027, 3, 15, 10, 0, tzinfo=STOCKHOLM), tick=False)
+    planned = approved_plan(org).channel
+    before = stored_due(planned)
+
+    channel = active_channel(org, channel_name="Länsbiblioteket på Instagram")
+
+    assert (before, stored_due(channel)) == (None, date(2027, 9, 15))
+
+
+def test_inventory_due_stored_moves_when_inventory_confirmed(org, owned_channel, time_machine):
+    time_machine.move_to(datetime(2027, 8, 30, 11, 0, tzinfo=STOCKHOLM), tick=False)
+    before = stored_due(owned_channel)
+
+    confirm(org, owned_channel)
+
+    # 30 August + six months is the last day of February (2028 is a leap year).
+    assert (before, stored_due(owned_channel)) == (date(2027, 9, 15), date(2028, 2, 29))
+
+
+def test_inventory_due_stored_confirmed_without_a_history_row_or_new_revision(org, owned_channel, time_machine):
+    time_machine.move_to(datetime(2027, 8, 30, 11, 0, tzinfo=STOCKHOLM), tick=False)
+    before = (owned_channel.history.count(), Channel.objects.get(pk=owned_channel.pk).revision)
+
+    confirm(org, owned_channel)
+
+    assert (owned_channel.history.count(), Channel.objects.get(pk=owned_channel.pk).revision) == before
+
+
+def test_inventory_due_stored_kept_when_paused_and_cleared_when_closing(org, owned_channel, time_machine):
+    paused = channel_transition(owned_channel.pk, ChannelAction.PAUSE, actor=org.chef)
+    paused_due = stored_due(paused)
+
+    closing = channel_transition(owned_channel.pk, ChannelAction.START_CLOSURE, actor=None)
+
+    assert (paused_due, stored_due(closing)) == (date(2027, 9, 15), None)
+
+
+def test_inventory_due_stored_follows_activation_moved_by_save(org, owned_channel):
+    # The demo data (plans.demo) and tests move an activation back with a plain save.
+    update_with_history(
+        Channel.objects.filter(pk=owned_channel.pk),
+        activated_at=datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM),
+    )
+
+    assert stored_due(owned_channel) == date(2027, 6, 30)
+
+
+def test_inventory_due_stored_agrees_with_the_rule(org, owned_channel, time_machine):
+    second = active_channel(org, channel_name="Länsbiblioteket på Instagram")
+    time_machine.move_to(datetime(2027, 10, 1, 0, 30, tzinfo=STOCKHOLM), tick=False)
+    confirm(org, owned_channel)
+    planned = approved_plan(org).channel
+
+    channels = Channel.objects.filter(pk__in=[owned_channel.pk, second.pk, planned.pk]).order_by("pk")
+
+    assert [(c.inventory_due, inventory_due(c)) for c in channels] == [
+        (date(2028, 4, 1), date(2028, 4, 1)),
+        (date(2027, 9, 15), date(2027, 9, 15)),
+        (None, None),
+    ]
+
+
+def test_inventory_due_migration_fills_existing_channels(org, owned_channel, time_machine):
+    time_machine.move_to(datetime(2027, 10, 1, 0, 30, tzinfo=STOCKHOLM), tick=False)
+    second = active_channel(org, channel_name="Länsbiblioteket på Instagram")
+    confirm(org, owned_channel)
+    Channel.objects.update(inventory_due=None)  # as before the column existed
+    migration = importlib.import_module("channel_register.migrations.0004_inventory_due")
+
+    migration.fill_inventory_due(django_apps, SimpleNamespace(connection=connection))
+
+    assert (stored_due(owned_channel), stored_due(second)) == (date(2028, 4, 1), date(2028, 4, 1))
+
+
+def test_inventory_overdue_page_lists_oldest_first_a_page_at_a_time(client, org, owned_channel, time_machine):
+    # 26 overdue channels besides owned_channel (due 15 September 2027), each due a day later.
+    for i in range(PAGE_SIZE + 1):
+        Channel.objects.create(
+            platform=Platform.INSTAGRAM,
+            name=f"Kanal {i:02d}",
+            unit=org.library,
+            status=ChannelStatus.PAUSAD if i == 0 else ChannelStatus.AKTIV,
+            activated_at=datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM) + timedelta(days=i),
+        )
+    time_machine.move_to(datetime(2027, 11, 1, 8, 0, tzinfo=STOCKHOLM), tick=False)
+    client.force_login(org.chef)
+    url = reverse("channel_register:inventory_overdue")
+
+    first, second = client.get(url), client.get(url, {"sida": 2})
+
+    names = [[row["channel"].name for row in response.context["rows"]] for response in (first, second)]
+    assert names == [[owned_channel.name] + [f"Kanal {i:02d}" for i in range(PAGE_SIZE - 1)], ["Kanal 24", "Kanal 25"]]
+    assert [(row["due"], row["days"]) for row in first.context["rows"][:2]] == [
+        (date(2027, 9, 15), 47),
+        (date(2027, 9, 16), 46),
+    ]
+    assert first.context["page"].paginator.count == PAGE_SIZE + 2
+    html = first.content.decode()
+    assert ('sida=2"' in html, "status--neutral" in html) == (True, True)

@@ -16,7 +16,9 @@ from accounts.enums import Role
 from accounts.tests.factories import AbsenceFactory, make_user
 from channel_register.domain.channels import appoint, assign_roster, log_removal, propose_agreement, record_screenshot
 from channel_register.domain.updates import log_update
-from channel_register.enums import ChannelStatus, RemovalCategory
+from channel_register.enums import ChannelStatus, Platform, RemovalCategory
+from channel_register.models import Channel
+from channel_register.views.common import PAGE_SIZE
 from metrics.enums import Conclusion, EvaluationStatus, Source
 from metrics.models import Evaluation, Measurement
 from plans.domain import closures
@@ -51,8 +53,10 @@ LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
 # the channel's plan (whether it has a goal a subquery), the channel with a subquery per other
 # step (agreement, approval, measurements, evaluations), and the latest evaluations (authors
 # joined); who may evaluate costs nothing more for the owner or the unit's chef. What needs
-# attention (overview.views.channel_page_section): the channel's kept standing.
-DETAIL_QUERIES = {"medarbetare": 27, "chef": 27}
+# attention (overview.views.channel_page_section): the channel's kept standing. Whether the viewer
+# is one of the channel's people, which four rules ask, is read from the other people loaded
+# once for the page: a person who is neither the owner nor the chef costs nothing more.
+DETAIL_QUERIES = {"medarbetare": 27, "chef": 27, "other person": 27}
 # The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
 # the page of updates (who logged them joined), and the unread badge. Who may delete which row
 # costs nothing more: the unit's chef chain came with the channel, and is asked once.
@@ -62,6 +66,10 @@ UPDATE_LOG_QUERIES = {"medarbetare": 11, "chef": 11}
 # records, the choices of the form, and the unread badge. The kommunikationsansvarig
 # registers for anyone without asking for a chef.
 TRAINING_QUERIES = {"chef": 15, "kommunikator": 11}
+# The frame, the paginator's COUNT, the page of overdue channels (unit and owner joined, read by
+# the index on the stored due day), and the unread badge. A medarbetare's readable units are a
+# subquery of the COUNT and the page; the kommunikationsansvarig reads all.
+OVERDUE_QUERIES = {"medarbetare": 9, "kommunikator": 9}
 # No session for an anonymous visitor: only the register itself (units joined).
 PUBLIC_QUERIES = {"public_register": 1, "public_register_json": 1, "public_register_csv": 1}
 
@@ -172,13 +180,15 @@ def test_channel_list_query_count_same_for_one_and_three_channels(client, org, d
     assert len(response.context["page"].object_list) == n
 
 
-@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef", "other person"])
 @pytest.mark.parametrize("n", [1, 3])
 def test_channel_page_query_count_same_for_one_and_three_of_everything(
     client, org, django_assert_num_queries, viewer, n
 ):
     channel = channel_with_history(org, n)
-    client.force_login(getattr(org, viewer))
+    # "other person": one of the channel's other people (library_people's first), who may keep
+    # the roster but does not manage the channel.
+    client.force_login(channel.others.get(username="person0") if viewer == "other person" else getattr(org, viewer))
 
     with django_assert_num_queries(DETAIL_QUERIES[viewer]):
         response = client.get(reverse("channel_register:detail", args=[channel.pk]))
@@ -195,6 +205,36 @@ def test_channel_page_query_count_same_for_one_and_three_of_everything(
     assert [len(items) for items in upkeep] == [n, n, n, n]
     assert [step.done for step in context["cycle"].steps] == [True] * 8
     assert context["feed"].error == "HTTP 404"
+
+
+def overdue_channels(org, n: int) -> None:
+    """`n` active Länsbiblioteket channels, activated seven months ago or earlier and never
+    inventoried (created as rows: the list reads nothing else of them)."""
+    now = timezone.now()
+    for i in range(n):
+        Channel.objects.create(
+            platform=Platform.FACEBOOK,
+            name=f"Kanal {i:02d}",
+            unit=org.library,
+            status=ChannelStatus.AKTIV,
+            activated_at=now - timedelta(days=213 + i),
+            owner=org.medarbetare,
+        )
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "kommunikator"])
+@pytest.mark.parametrize("n", [1, 3, 50])
+def test_inventory_overdue_query_count_same_for_one_three_and_fifty_channels(
+    client, org, django_assert_num_queries, viewer, n
+):
+    overdue_channels(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(OVERDUE_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:inventory_overdue"))
+
+    assert response.status_code == 200
+    assert (response.context["page"].paginator.count, len(response.context["rows"])) == (n, min(n, PAGE_SIZE))
 
 
 def channel_with_updates(org, n: int):

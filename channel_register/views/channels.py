@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,6 +200,9 @@ def detail_context(request, channel: Channel) -> dict:
     evaluations."""
     user = request.user
     today = timezone.localdate()
+    # The other people once, for the page and for the rules below that ask whether the viewer
+    # is one of them (rules.is_channel_person): a query each otherwise.
+    prefetch_related_objects([channel], "others")
     can_manage = rules.can_manage_channel(user, channel)
 
     from_plans = hooks.plans().channel_page(request, channel)

@@ -5,6 +5,7 @@ their files."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from ..forms import InventoryForm, RemovalForm, RosterForm, ScreenshotForm
 from ..models import RemovalEntry, ScreenshotFile
 from ..queries import channels_with_inventory_due
 from .channels import chosen_next_week, inventory_state, outlook_rows
-from .common import GET_OR_POST, UNIT_CHAIN, get_visible_channel
+from .common import GET_OR_POST, PAGE_SIZE, UNIT_CHAIN, get_visible_channel
 
 
 @login_required
@@ -176,10 +177,12 @@ def download(request, kind, pk):
 @login_required
 @require_safe
 def inventory_overdue(request):
-    """Visible channels whose half-yearly inventory confirmation is overdue, oldest first."""
+    """Visible channels whose half-yearly inventory confirmation is overdue, oldest first, a
+    page at a time."""
     today = timezone.localdate()
+    page = Paginator(channels_with_inventory_due(request.user, today), PAGE_SIZE).get_page(request.GET.get("sida"))
     rows = [
-        {"channel": channel, "due": due, "days": (today - due).days}
-        for channel, due in channels_with_inventory_due(request.user, today)
+        {"channel": channel, "due": channel.inventory_due, "days": (today - channel.inventory_due).days}
+        for channel in page
     ]
-    return render(request, "register/inventory_overdue.html", {"rows": rows, "today": today})
+    return render(request, "register/inventory_overdue.html", {"page": page, "rows": rows, "today": today})

@@ -22,7 +22,7 @@ from accounts.enums import UnitKind
 from accounts.models import Unit, User
 from channel_register.domain.rhythm import local_midnight, run_weekly_check
 from channel_register.enums import ChannelStatus, FrequencyPeriod, Platform, UpdateSource
-from channel_register.models import Channel, ChannelUpdate, RhythmCheck
+from channel_register.models import Channel, ChannelUpdate, RhythmCheck, inventory_due_on
 from kob_social.history import fabricated_data
 from notifications.models import Notification
 from plans.enums import PlanStatus
@@ -63,6 +63,8 @@ def build(channels: int, updates: int, monday: datetime.date, seed: int = 1) -> 
                 status=ChannelStatus.AKTIV,
                 owner=owners[i % len(owners)],
                 activated_at=activated,
+                # bulk_create skips Channel.save, which stores the due day.
+                inventory_due=inventory_due_on(ChannelStatus.AKTIV, activated),
             )
             for i in range(channels)
         ),

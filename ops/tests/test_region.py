@@ -342,3 +342,16 @@ def test_seed_demo_scale_region_refuses_a_database_that_is_not_empty():
     # Act, assert
     with pytest.raises(CommandError, match="empty database"):
         call_command("seed_demo", "--scale", "region", "--fraction", "0.01", stdout=io.StringIO())
+
+
+def test_region_stored_inventory_due_agrees_with_the_rule(region):
+    # Arrange
+    channels = Channel.objects.order_by("pk")
+
+    # Act
+    disagree = [channel.pk for channel in channels if channel.inventory_due != channel.next_inventory_due()]
+    overdue = channels.filter(inventory_due__lt=TODAY).count()
+
+    # Assert
+    assert disagree == []
+    assert 0 < overdue < channels.filter(status__in=[ChannelStatus.AKTIV, ChannelStatus.PAUSAD]).count()
