@@ -20,6 +20,10 @@ UNIT_ACCESS_FIELDS = {"unit", "unit_id", "is_active"}
 # The session key holding the time of sign-in (seconds since the epoch); accounts.middleware
 # ends the session SESSION_ABSOLUTE_SECONDS after it, however active the person is.
 SIGNED_IN_AT = "kob_signed_in_at"
+# The session key holding when the session's idle expiry was last pushed forward by a save
+# (seconds since the epoch); accounts.middleware.IdleSessionMiddleware saves it again when that
+# is SESSION_REFRESH_SECONDS ago.
+REFRESHED_AT = "kob_refreshed_at"
 
 
 def end_sessions(user_ids) -> None:
@@ -96,7 +100,10 @@ def role_deleted(sender, instance: Group, **kwargs):
 @receiver(user_logged_in)
 def remember_sign_in_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(timezone.now().timestamp())
+        now = int(timezone.now().timestamp())
+        request.session[SIGNED_IN_AT] = now
+        # Signing in saves the session: its idle expiry starts now.
+        request.session[REFRESHED_AT] = now
 
 
 @receiver(pre_save, sender=Unit)

@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, with the idle expiry pushed forward at most once a minute (SESSION_REFRESH_SECONDS).
+    "accounts.middleware.IdleSessionMiddleware",
     "kob_social.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,9 +180,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 idle minutes: the expiry is pushed forward on every request.
+# Sessions end after 30 idle minutes: the expiry is pushed forward by a save of the session, at
+# most once a minute (accounts.middleware.IdleSessionMiddleware), not on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # And 12 hours after sign-in however active (accounts.middleware); a change of the person's
 # access (deactivated, unit, roles) or password ends their other sessions at once (accounts.signals).

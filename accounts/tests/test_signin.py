@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,3 +149,49 @@ def test_an_english_browser_still_gets_swedish_until_english_is_chosen(client):
 
     assert '<html lang="sv">' in swedish.text
     assert '<html lang="en">' in english.text
+
+
+def session_writes(client, at) -> int:
+    """The UPDATEs of the session table made by one request at `at`."""
+    with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return sum(1 for query in queries if query["sql"].startswith("UPDATE") and "django_session" in query["sql"])
+
+
+def test_session_saved_at_most_once_a_minute(client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(make_user(Role.MEDARBETARE))
+
+    writes = [session_writes(client, start + timedelta(seconds=seconds)) for seconds in (1, 30, 59, 60, 61, 100, 121)]
+
+    # Signed in at 0 (a save): nothing until a minute has passed; at 60 a save, then at 121.
+    assert writes == [0, 0, 0, 1, 0, 0, 1]
+
+
+def test_session_ends_thirty_minutes_after_its_last_save_at_the_latest(client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(make_user(Role.MEDARBETARE))
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        unsaved = client.get(reverse("home")).status_code  # within the minute: not saved
+
+    with time_machine.travel(start + timedelta(minutes=29, seconds=59), tick=False):
+        still_on = client.get(reverse("home")).status_code  # saved: 30 more minutes from here
+    with time_machine.travel(start + timedelta(minutes=60), tick=False):
+        ended = client.get(reverse("home")).status_code
+
+    assert (unsaved, still_on, ended) == (200, 200, 302)
+
+
+def test_session_not_saved_within_the_minute_still_ends_after_thirty_idle_minutes(client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(make_user(Role.MEDARBETARE))
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        client.get(reverse("home"))  # the last request: within the minute, so not saved
+
+    with time_machine.travel(start + timedelta(minutes=30, seconds=59), tick=False):
+        after_thirty_idle_minutes = client.get(reverse("home")).status_code
+
+    assert after_thirty_idle_minutes == 302
