@@ -139,10 +139,11 @@ def test_another_chefs_arrangement_is_not_found(client, org):
     assert theirs.ends_on is None
 
 
-# The frame (session, user, role groups; the session save: savepoint, update, release), the
+# The frame (session, user, role groups; the session is not saved within a minute of its last
+# save: accounts.middleware.IdleSessionMiddleware), the
 # units the user leads (whether they have the page, and the form's first list, read once), the
 # page's count and rows, the candidates of the form's second list, and the unread badge.
-DEPUTIES_QUERIES = 11
+DEPUTIES_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -21,20 +21,21 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [1, 3, PAGE_SIZE + 10]
 
-# Every signed-in count includes six queries of the frame: the session, the user and the
-# user's role groups; and the session save (a savepoint, the UPDATE, its release).
+# Every signed-in count includes three queries of the frame: the session, the user and the
+# user's role groups (the session is not saved within a minute of its last save:
+# accounts.middleware.IdleSessionMiddleware).
 
 # The frame, whether the viewer may register anyone's training (rules.training_registrable),
 # the viewer's own records, the summary (how many people are in each status, which is also the
 # paginator's count), the page of people with their training state and whether the viewer may
 # register for each computed in the same query (the form lists them: nothing more to read), and
 # the unread badge.
-TRAINING_QUERIES = {"chef": 11, "kommunikator": 11}
+TRAINING_QUERIES = {"chef": 8, "kommunikator": 8}
 # The frame, the deputy candidates (the form's deputy list, empty for someone who leads no unit),
 # the people the chef may register absences for (the form's person list), the paginator's
 # COUNT, the page of absences (person and registrar joined), the deputies named with the page's
 # absences, and the unread badge.
-ABSENCE_QUERIES = 12
+ABSENCE_QUERIES = 9
 
 
 def library_people(org, n: int, **training) -> list:

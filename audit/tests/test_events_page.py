@@ -367,9 +367,9 @@ def test_events_pages_by_keyset_fifty_at_a_time_keeping_the_filters(client, org)
 
 # --- Queries ------------------------------------------------------------------------------------
 
-# The frame (session, user, the user's role groups; the session save: savepoint, update,
-# release), the unread badge, and the page of events with their actors joined (50 + 1 rows).
-EVENTS_QUERIES = 8
+# The frame (session, user, the user's role groups; no session save within a minute of the
+# last), the unread badge, and the page of events with their actors joined (50 + 1 rows).
+EVENTS_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [3, 120])
@@ -399,7 +399,7 @@ def test_events_query_count_with_a_person_adds_only_the_username(client, org, dj
 
 
 # The frame, the export's own event (an INSERT), and the rows read a chunk at a time.
-EXPORT_QUERIES = 8
+EXPORT_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [3, 120])

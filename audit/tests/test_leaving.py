@@ -312,12 +312,12 @@ def test_a_deactivated_monitor_holds_no_roster_week_after_ending(org, held):
     assert Channel.objects.get(pk=channel.pk).owner == org.medarbetare
 
 
-# The frame (session, user, role groups; the session save: savepoint, update, release), the
+# The frame (session, user, role groups; no session save within a minute of the last), the
 # person, each kind's holdings (units led; the person's "others" rows and the channel places;
 # roster weeks; agreements; drafts: plans and closure requests; waiting: plans and closure
 # requests; deputy arrangements), the successors to choose from (once for every field), and the
 # unread badge.
-END_PERSON_QUERIES = 19
+END_PERSON_QUERIES = 16
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -326,12 +326,12 @@ def test_inbox_has_its_own_address_for_everyone(client, org):
 
 # --- Queries ------------------------------------------------------------------------------------------
 
-# The frame (session, user, role groups; the session save: savepoint, update, release), the units
+# The frame (session, user, role groups; no session save within a minute of the last), the units
 # for the filter, the page's count and rows (channel, unit and owner joined), the totals (the
 # standings' aggregate, the channels not evaluated this year, the plans waiting, the closure
 # requests waiting), the resources per unit, the escalated documents (the officer sees them; none
 # here, so no count), and the unread badge.
-OVERVIEW_QUERIES = 16
+OVERVIEW_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [1, 3, 50])
@@ -354,7 +354,7 @@ def test_overview_csv_query_count_is_the_same_for_1_3_and_50_channels(client, or
 
     # The frame, the units for the filter, the export's audit event, and the rows (read a chunk
     # at a time by one query).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(reverse("overview:csv"))
         text = csv_text(response)
 
@@ -405,7 +405,7 @@ def test_report_half_year_not_begun_or_unreadable_is_the_current_one(client, org
 
 # The frame, the problem channels' count and first rows, the updates per week, the rhythm the
 # plans require, the totals (four queries), the resources per unit, and the download's audit event.
-REPORT_QUERIES = 16
+REPORT_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [1, 3, 50])

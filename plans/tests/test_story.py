@@ -286,14 +286,14 @@ def test_story_events_are_paged_by_id(client, org, monkeypatch):
 
 # --- Query counts ----------------------------------------------------------------------------------
 
-# The frame: the session, the user and the user's role groups (the audit rule), and the session
-# save (savepoint, UPDATE, release). Then: the plan (unit, channel joined), the versions, the
+# The frame: the session, the user and the user's role groups (the audit rule; no session save
+# within a minute of the last). Then: the plan (unit, channel joined), the versions, the
 # decisions of the series (deciders joined); the changes: the COUNT and the page of keys (one
 # UNION of the plan's and its goals' rows), per source its rows (user joined, the previous row's
 # id in a subquery) and the previous rows, the other people of the plan's rows (the tracked
 # many-to-many); one query per kind of object a changed reference names (people, the channel,
 # the unit, the plan a goal belongs to); the page of events (actors joined); the unread badge.
-STORY_QUERIES = 22
+STORY_QUERIES = 19
 
 
 def plan_with_story(org, n: int) -> Plan:
