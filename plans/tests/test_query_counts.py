@@ -28,15 +28,16 @@ HOME_QUERIES = 13
 # The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
 # plans (unit and author joined).
 LIST_QUERIES = 10
-# The frame, the plan (unit, chef, author and every person field joined), its decisions
-# (deciders joined), the versions, their decisions (one prefetch), the timeline (users
-# joined), the goals, the other people, the guardian check of change_plan (user and group
-# permissions, two queries, cached for the page), and the unread badge.
-DETAIL_QUERIES = 16
+# The frame, the plan (unit, chef, author and every person field joined), the versions, the
+# decisions of every version (one prefetch, deciders joined: the plan's own decisions are taken
+# from it), the timeline (users joined), the goals, the other people, the guardian check of
+# change_plan (user and group permissions, two queries, cached for the page), and the unread
+# badge.
+DETAIL_QUERIES = 15
 # An approved version's page: the same, less the guardian check (an approved plan is not
 # editable, so change_plan is never asked), plus its signed record (without the PDF's bytes)
 # for the PDF section.
-APPROVED_DETAIL_QUERIES = 15
+APPROVED_DETAIL_QUERIES = 14
 
 
 # The plan form, new: the frame, the units the user may write for (the view's rule, then the
