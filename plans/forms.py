@@ -1,8 +1,13 @@
 """The plan form, in the template's sections, and the goal rows."""
 
+from collections.abc import Callable
+from functools import cache
+
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.forms import formset_factory
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +31,7 @@ from .enums import (
 )
 from .models import ClosureRequest, Goal, Plan
 from .models.plan import latest_deadline
+from .queries import plan_people
 
 # The form's sections, in the order of the strategy's template; the template renders these.
 SECTIONS = [
@@ -60,8 +66,11 @@ HELP_TEXTS = {
         "What you publish and measure with, for example Meta Business Suite for posts and statistics, "
         "Canva for images. Step 3 of the SMILEY cycle: choose tools that fit the goals."
     ),
-    "responsible": _("Only people in the plan's unit can be chosen."),
-    "other_people": _("Colleagues in the unit who also handle the channel. Hold Ctrl (⌘ on Mac) to choose several."),
+    "responsible": _("Only people in the plan's unit with valid training in social media law can be chosen."),
+    "other_people": _(
+        "Colleagues in the unit with valid training in social media law who also handle the channel. "
+        "Hold Ctrl (⌘ on Mac) to choose several."
+    ),
     "supervision": _(
         "How is the channel kept under supervision, also during vacations and long leave? "
         "Name a stand-in for every period."
@@ -70,6 +79,7 @@ HELP_TEXTS = {
     "working_hours_per_week": _("The working time the unit sets aside for the channel, in hours per week."),
     "screenshot_responsible": _("Takes screenshots for the archive every half year (January–June, July–December)."),
     "terms_reviewed_on": _("When the platform's terms of use were read and judged acceptable."),
+    "terms_reviewed_by": _("Someone in the plan's unit with valid training in social media law."),
     "case_routine": _("What happens when a question about an individual case arrives in the channel?"),
     "personal_data_note": _("The unit is joint controller with the platform for personal data on the page."),
     "accessibility_routine": _("For example: alt texts on every image, captions on every video."),
@@ -83,6 +93,32 @@ def _formfield(model_field, **kwargs):
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return model_field.formfield(**kwargs)
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices of a field from a list read once per form (`field.listed`): Django's own
+    iterator reads the queryset again at every rendering, once more for a required select's
+    `required` attribute, and once per field even where several fields offer the same people.
+    Validation still asks the field's queryset, so what is accepted is what is offered."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed())
+
+
+def offer_listed(field: forms.ModelChoiceField, queryset: QuerySet, listed: Callable[[], list]) -> None:
+    """Give `field` the choices `queryset` read once through `listed` (shared between fields)."""
+    field.iterator = ListedChoiceIterator
+    field.listed = listed
+    field.queryset = queryset  # also hands the widget the choices, through the iterator above
 
 
 EXISTING_CHANNEL, NEW_CHANNEL = "befintlig", "ny"
@@ -142,18 +178,17 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = readable_units(user).order_by("name")
+        units = readable_units(user).order_by("name")
+        self.units = list(units)
+        offer_listed(self.fields["unit"], units, lambda: self.units)
         self.fields["unit"].empty_label = None
         self.fields["platform"].choices = [("", _("Choose a platform")), *Platform.choices]
         unit = self._chosen_unit()
-        members = User.objects.filter(is_active=True).select_related("unit").order_by("full_name")
-        if unit is not None:
-            members = members.filter(unit_id__in=unit_and_descendant_ids(unit))
-        else:
-            members = members.none()
-        for name in ("responsible", "screenshot_responsible", "other_people"):
-            self.fields[name].queryset = members
-        self.fields["terms_reviewed_by"].queryset = User.objects.filter(is_active=True).select_related("unit")
+        self.unit_ids = unit_and_descendant_ids(unit) if unit is not None else set()
+        people = plan_people(self.unit_ids, timezone.localdate(), keep=self._named_now())
+        listed = cache(lambda: list(people))  # one query for the four fields, only if rendered
+        for name in ("responsible", "screenshot_responsible", "terms_reviewed_by", "other_people"):
+            offer_listed(self.fields[name], people, listed)
         self.fields["working_hours_per_week"].widget.attrs["inputmode"] = "decimal"
         # The positive integer field writes min="0" over the widget's own (models.plan.valid_update_count).
         self.fields["update_count"].widget.attrs["min"] = MIN_UPDATE_COUNT
@@ -171,11 +206,14 @@ class PlanForm(forms.ModelForm):
         """The channel choice of a first version: the unit's linkable channels, or a new one."""
         field = self.fields["channel"]
         plan = self.instance if self.instance.pk else None
-        self.own_channel = plan is not None and owns_planned_channel(plan)
+        # A later version shares its channel with the versions before it: never its own planned one.
+        self.own_channel = plan is not None and plan.version_number == 1 and owns_planned_channel(plan)
         channels = linkable_channels(unit, plan=plan) if unit is not None else field.queryset.none()
         if self.own_channel:
             channels = channels.exclude(pk=plan.channel_id)
-        self.offers_channels = (plan is None or plan.version_number == 1) and channels.exists()
+        # Read once: whether there are any decides what is shown, and they are the choices.
+        listed = list(channels) if plan is None or plan.version_number == 1 else []
+        self.offers_channels = bool(listed)
         # A saved draft written for a new channel: its own planned channel once submitted, none before.
         for_new = plan is not None and (self.own_channel or plan.channel_id is None)
         if not self.offers_channels:
@@ -184,7 +222,7 @@ class PlanForm(forms.ModelForm):
             self.initial["channel"] = None if plan is None or for_new else plan.channel_id
             del self.fields["channel_choice"]
             return
-        field.queryset = channels
+        offer_listed(field, channels, lambda: listed)
         field.label = _("Existing channel")
         field.empty_label = _("Choose a channel")
         field.required = False
@@ -256,19 +294,24 @@ class PlanForm(forms.ModelForm):
             )
 
     def _chosen_unit(self) -> Unit | None:
-        field = self.fields["unit"]
         raw = self.data.get(self.add_prefix("unit")) if self.is_bound else None
         if raw:
-            try:
-                return field.queryset.get(pk=raw)
-            except (Unit.DoesNotExist, ValueError):
-                return None
+            return next((unit for unit in self.units if str(unit.pk) == str(raw).strip()), None)
         if self.instance.pk:
             return self.instance.unit
         initial = self.initial.get("unit")
         if isinstance(initial, Unit):
             return initial
-        return field.queryset.filter(pk=self.user.unit_id).first() or field.queryset.first()
+        own = next((unit for unit in self.units if unit.pk == self.user.unit_id), None)
+        return own or next(iter(self.units), None)
+
+    def _named_now(self) -> list[int]:
+        """The people the stored plan names (none for a new plan): kept among the choices."""
+        plan = self.instance
+        if not plan.pk:
+            return []
+        named = [plan.responsible_id, plan.screenshot_responsible_id, plan.terms_reviewed_by_id]
+        return [*named, *(person.pk for person in plan.other_people.all())]
 
     def sections(self):
         for title, names in SECTIONS:

@@ -1,12 +1,21 @@
 """Reads of plans. Every list of plans goes through `plans_visible_to`."""
 
+import datetime
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.enums import DeputyCondition, Role, UnitKind
-from accounts.models import Unit, User
-from accounts.queries import deputyships_of, is_absent, is_overseer, readable_units, unit_and_descendant_ids
+from accounts.models import TrainingRecord, Unit, User
+from accounts.queries import (
+    deputyships_of,
+    is_absent,
+    is_overseer,
+    readable_units,
+    unit_and_descendant_ids,
+    valid_training_q,
+)
 from channel_register.enums import ChannelStatus
 from channel_register.models import (
     Agreement,
@@ -30,6 +39,24 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
     if is_overseer(user):
         return plans
     return plans.filter(Q(unit__in=readable_units(user).values("pk")) | Q(author=user) | Q(deciding_chef=user))
+
+
+def plan_people(unit_ids, on: datetime.date, *, keep=()) -> QuerySet[User]:
+    """Who may be named in a plan of a unit (`unit_ids`: the unit and those below it,
+    accounts.queries.unit_and_descendant_ids) on `on`: as responsible, screenshot responsible,
+    one of the other people, or the one who reviewed the platform's terms. The unit's active
+    people with legal training valid on `on` (accounts.queries.valid_training_q): the strategy
+    lets only them handle a channel, and the channel's appointment asks the same
+    (channel_register.domain.channels.training_errors). `keep`: the people the plan names now,
+    kept so that editing an older plan never drops a value unseen (the submission check still
+    names those who are outside the unit). The plan form offers and accepts exactly these."""
+    trained = Exists(TrainingRecord.objects.filter(valid_training_q(on), user=OuterRef("pk")))
+    keep_ids = sorted({person_id for person_id in keep if person_id})
+    return (
+        User.objects.filter(Q(trained, is_active=True, unit_id__in=sorted(unit_ids)) | Q(pk__in=keep_ids))
+        .select_related("unit")
+        .order_by("full_name", "pk")
+    )
 
 
 def staben_unit_ids() -> QuerySet:

@@ -180,10 +180,8 @@ def owns_planned_channel(plan: Plan) -> bool:
     links to it (the channel its first version created, or nobody's but this plan's)."""
     if plan.channel_id is None:
         return False
-    return (
-        Channel.objects.filter(pk=plan.channel_id, status=ChannelStatus.PLANERAD).exists()
-        and not Plan.objects.filter(channel_id=plan.channel_id).exclude(pk=plan.pk).exists()
-    )
+    others = Plan.objects.filter(channel_id=OuterRef("pk")).exclude(pk=plan.pk)
+    return Channel.objects.filter(pk=plan.channel_id, status=ChannelStatus.PLANERAD).exclude(Exists(others)).exists()
 
 
 def archive_if_unstarted(channel_id: int | None, *, leaving: Plan) -> None:

@@ -33,9 +33,10 @@ UNIT_PEOPLE = ["responsible", "screenshot_responsible"]
 GOAL_REQUIRED = ["description", "metric", "target", "deadline"]
 
 
-def submission_errors(plan: Plan) -> dict[str, list[str]]:
+def submission_errors(plan: Plan, *, unit_ids: set[int] | None = None) -> dict[str, list[str]]:
     """Field name → messages. `goals` holds the errors about the goals as a whole, and
-    `goal-<pk>-<field>` those of one goal.
+    `goal-<pk>-<field>` those of one goal. `unit_ids`: the plan's unit and those below it, when
+    the caller has read them already (unit_and_descendant_ids).
 
     The models' own checks (length, range, date) are asked again of the stored values: a
     value saved before a limit existed (or past the form) cannot be submitted."""
@@ -54,7 +55,8 @@ def submission_errors(plan: Plan) -> dict[str, list[str]]:
     for field, messages in field_errors(plan, CHECKED_FIELDS).items():
         errors.setdefault(field, []).extend(messages)
 
-    unit_ids = unit_and_descendant_ids(plan.unit)
+    if unit_ids is None:
+        unit_ids = unit_and_descendant_ids(plan.unit)
     for field in UNIT_PEOPLE:
         person = getattr(plan, field)
         if person is not None and person.unit_id not in unit_ids:

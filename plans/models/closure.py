@@ -46,7 +46,11 @@ class ClosureRequest(ChainStateMixin, models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("closure request")
         verbose_name_plural = _("closure requests")
-        indexes = [models.Index(fields=["status", "status_changed_at"])]
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"]),
+            # A channel's closure requests in the model's order, newest first (its page).
+            models.Index(fields=["channel", "-created_at", "-id"], name="closure_channel_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["channel"],

@@ -217,6 +217,16 @@ class Plan(ChainStateMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "status_changed_at"]),
             models.Index(fields=["unit", "status"]),
+            # The plan list's order (views.plan_pages.plan_list: newest change first), alone for
+            # those who read every plan, and behind each filter it offers; the author's own plans
+            # (the start page's "mine"); a channel's versions (its page). Each lets a page of the
+            # list be read in order instead of sorting every plan first.
+            models.Index(fields=["-updated_at", "-id"], name="plan_recent"),
+            models.Index(fields=["unit", "-updated_at", "-id"], name="plan_unit_recent"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="plan_status_recent"),
+            models.Index(fields=["platform", "-updated_at", "-id"], name="plan_platform_recent"),
+            models.Index(fields=["author", "-updated_at", "-id"], name="plan_author_recent"),
+            models.Index(fields=["channel", "-version_number", "-id"], name="plan_channel_versions"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "version_number"], name="plan_unique_version_in_series"),

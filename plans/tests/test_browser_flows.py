@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from channel_register.enums import FrequencyPeriod, Platform
+from channel_register.tests.channel_factories import trained
 from kob_social.testing.browser import assert_accessible
 from plans.domain.archive import build_snapshot, fingerprint, render_preview
 from plans.domain.transitions import transition
@@ -148,6 +149,9 @@ GOAL_TWO = {
 
 
 def test_a_plan_is_written_submitted_and_approved_through_the_whole_chain(live_server, page, org):
+    # Those named in the plan hold valid legal training (queries.plan_people).
+    trained(org.medarbetare)
+    trained(org.chef)
     # The author writes the plan from the start page.
     sign_in(page, live_server, "medarbetare")
     page.locator(f"main a[href='{reverse('plans:create')}']").first.click()

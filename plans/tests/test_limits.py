@@ -122,6 +122,7 @@ def test_plan_edit_answer_one_over_limit_refused_at_field_nothing_saved(client, 
 
 
 def test_plan_create_answer_over_limit_refused_nothing_created(client, org):
+    trained(org.medarbetare)  # may be named in the plan (queries.plan_people)
     client.force_login(org.medarbetare)
     data = form_data(plan_content(org.library, org.medarbetare, activities=too_long(ANSWER_LIMIT)), [GOAL])
 

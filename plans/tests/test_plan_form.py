@@ -1,6 +1,6 @@
 """The plan form seen through HTTP: drafts, submission, a stale form, goal rows, and the people
-of the plan's unit. Decisions on the plan page, the list and the plan page itself are in
-test_plan_pages.py.
+of the plan's unit who may be named in it (trained: `trained_staff`). Decisions on the plan
+page, the list and the plan page itself are in test_plan_pages.py.
 
 Assertions are on status codes, the database and the page's element structure, not on texts
 (the Swedish catalogue is filled in separately).
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.enums import Role, UnitKind
 from accounts.tests.factories import UnitFactory, make_user
+from channel_register.tests.channel_factories import trained
 from plans.domain.drafts import CONTENT_FIELDS, save_draft
 from plans.domain.validation import REQUIRED_TEXT, REQUIRED_VALUES
 from plans.enums import PlanStatus
@@ -26,6 +27,15 @@ from .factories import GOAL, complete_plan, plan_content
 from .view_helpers import field_value, option_values, page, snapshot
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture(autouse=True)
+def trained_staff(org):
+    """The units' staff and chefs hold valid legal training: only such people can be named in a
+    plan (queries.plan_people); the tests of that rule add people without it. Valid from 2025
+    on, also under a test's clock."""
+    for person in (org.medarbetare, org.medarbetare2, org.chef, org.chef2):
+        trained(person, completed_on=date(2025, 1, 1), valid_until=None)
 
 
 # --- Building requests -------------------------------------------------------------------------
@@ -337,14 +347,29 @@ def library_people(org):
     """Beside the library's chef and staff: someone in a department under the library (who
     counts as the library's), someone who has left (inactive), and someone in music."""
     department = UnitFactory(name="Barnavdelningen", kind=UnitKind.AVDELNING, parent=org.library)
-    in_department = make_user(Role.MEDARBETARE, unit=department, full_name="Britt Berg")
-    make_user(Role.MEDARBETARE, unit=org.library, full_name="Inaktiv Ingrid", is_active=False)
-    make_user(Role.MEDARBETARE, unit=org.music, full_name="Anna Musiker")
+    in_department = trained(make_user(Role.MEDARBETARE, unit=department, full_name="Britt Berg"))
+    trained(make_user(Role.MEDARBETARE, unit=org.library, full_name="Inaktiv Ingrid", is_active=False))
+    trained(make_user(Role.MEDARBETARE, unit=org.music, full_name="Anna Musiker"))
     # Ordered by name: Britt Berg, Karin Sjöström (chef), Maja Lindqvist (medarbetare).
     return [in_department, org.chef, org.medarbetare]
 
 
-def test_plan_create_people_fields_offer_only_the_units_people(client, org, library_people):
+@pytest.fixture
+def untrained(org):
+    """Library staff without valid legal training: one who never had it, one whose ended."""
+    never = make_user(Role.MEDARBETARE, unit=org.library, full_name="Ny Nilsson")
+    lapsed = trained(
+        make_user(Role.MEDARBETARE, unit=org.library, full_name="Gammal Gran"),
+        completed_on=date(2020, 1, 1),
+        valid_until=date(2021, 1, 1),
+    )
+    return [never, lapsed]
+
+
+PERSON_FIELDS = ("responsible", "screenshot_responsible", "terms_reviewed_by", "other_people")
+
+
+def test_plan_create_people_fields_offer_only_the_units_trained_people(client, org, library_people, untrained):
     client.force_login(org.medarbetare)
 
     response = client.get(reverse("plans:create"))
@@ -352,9 +377,62 @@ def test_plan_create_people_fields_offer_only_the_units_people(client, org, libr
     assert response.status_code == 200
     document = page(response)
     expected = [str(person.pk) for person in library_people]
-    assert option_values(document, "responsible") == ["", *expected]
-    assert option_values(document, "screenshot_responsible") == ["", *expected]
-    assert option_values(document, "other_people") == expected
+    assert [option_values(document, name) for name in PERSON_FIELDS] == [
+        ["", *expected],
+        ["", *expected],
+        ["", *expected],
+        expected,
+    ]
+
+
+@pytest.mark.parametrize("field", PERSON_FIELDS)
+def test_plan_create_untrained_person_refused_nothing_created(client, org, untrained, field):
+    client.force_login(org.medarbetare)
+    never, lapsed = untrained
+    data = form_data({"unit": org.library, "channel_name": "Kanal"}, [], other_people=[org.medarbetare])
+    if field == "other_people":
+        data["other_people"] = [str(org.medarbetare.pk), str(lapsed.pk)]
+    else:
+        data[field] = str(never.pk)
+
+    response = client.post(reverse("plans:create"), data)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert Plan.objects.count() == 0
+
+
+def test_plan_edit_people_named_before_their_training_ended_stay_offered_and_saved(client, org, untrained):
+    never, lapsed = untrained
+    plan = complete_plan(
+        org.medarbetare, responsible=lapsed, screenshot_responsible=never, other_people=[lapsed, org.chef]
+    )
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse("plans:edit", args=[plan.pk]))
+    saved = client.post(
+        reverse("plans:edit", args=[plan.pk]),
+        form_data(
+            {**content_of(plan), "channel_name": "Nytt namn"},
+            [GOAL],
+            revision=plan.revision,
+            other_people=[lapsed, org.chef],
+        ),
+    )
+
+    named = sorted([lapsed, never, org.chef, org.medarbetare], key=lambda person: person.full_name)
+    expected = [str(person.pk) for person in named]
+    document = page(response)
+    assert [option_values(document, name) for name in PERSON_FIELDS] == [
+        ["", *expected],
+        ["", *expected],
+        ["", *expected],
+        expected,
+    ]
+    assert saved.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.channel_name, plan.responsible, plan.screenshot_responsible) == ("Nytt namn", lapsed, never)
+    assert set(plan.other_people.all()) == {lapsed, org.chef}
 
 
 def test_plan_edit_people_fields_follow_the_plans_unit(client, org):
@@ -365,7 +443,8 @@ def test_plan_edit_people_fields_follow_the_plans_unit(client, org):
 
     document = page(response)
     music = [str(org.chef2.pk), str(org.medarbetare2.pk)]  # Erik Nyström, Oskar Åberg
-    assert [option_values(document, name) for name in ("responsible", "screenshot_responsible", "other_people")] == [
+    assert [option_values(document, name) for name in PERSON_FIELDS] == [
+        ["", *music],
         ["", *music],
         ["", *music],
         music,

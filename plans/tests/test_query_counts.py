@@ -1,4 +1,5 @@
-"""Exact query counts for the start page, the plan list and the plan page, at 1 and 3 items.
+"""Exact query counts for the start page, the plan form, the plan list and the plan page, at 1
+and 3 items.
 
 The count is the same at both sizes: nothing is read once per plan, goal, decision or version.
 """
@@ -6,6 +7,8 @@ The count is the same at both sizes: nothing is read once per plan, goal, decisi
 import pytest
 from django.urls import reverse
 
+from accounts.enums import Role
+from accounts.tests.factories import make_user
 from channel_register.domain.channels import appoint
 from channel_register.tests.channel_factories import active_channel, submitted_closure, trained
 from plans.domain.drafts import revise
@@ -25,15 +28,70 @@ HOME_QUERIES = 13
 # The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
 # plans (unit and author joined).
 LIST_QUERIES = 10
-# The frame, the plan (unit, chef, author and every person field joined), its decisions
-# (deciders joined), the versions, their decisions (one prefetch), the timeline (users
-# joined), the goals, the other people, the guardian check of change_plan (user and group
-# permissions, two queries, cached for the page), and the unread badge.
-DETAIL_QUERIES = 16
+# The frame, the plan (unit, chef, author and every person field joined), the versions, the
+# decisions of every version (one prefetch, deciders joined: the plan's own decisions are taken
+# from it), the timeline (users joined), the goals, the other people, the guardian check of
+# change_plan (user and group permissions, two queries, cached for the page), and the unread
+# badge.
+DETAIL_QUERIES = 15
 # An approved version's page: the same, less the guardian check (an approved plan is not
 # editable, so change_plan is never asked), plus its signed record (without the PDF's bytes)
 # for the PDF section.
-APPROVED_DETAIL_QUERIES = 15
+APPROVED_DETAIL_QUERIES = 14
+
+
+# The plan form, new: the frame, the units the user may write for (the view's rule, then the
+# form's unit choices: two queries), the units below the chosen one (one level: the library has
+# none below it), the unit's channels a first plan may be written for, the people who may be
+# named (one query for the four person fields: queries.plan_people), and the unread badge.
+CREATE_QUERIES = 12
+# The plan form, saved draft: the frame, the plan (unit and every person field joined), the
+# guardian check of change_plan (user and group permissions, two queries), the goals and the
+# other people (one prefetch each, shared by the form, the goal rows and the submission check),
+# the form's unit choices, the units below the plan's unit, the unit's channels a first version
+# may be written for, the people who may be named (one query for the four fields), and the
+# unread badge. (A returned plan adds its latest return; a first version with its own planned
+# channel adds whether it still is.)
+EDIT_QUERIES = 16
+
+
+def library_staff(org, n: int) -> list:
+    """`n` trained people of the library (the author first): those a plan may name."""
+    people = [trained(org.medarbetare)]
+    for i in range(n - 1):
+        people.append(trained(make_user(Role.MEDARBETARE, unit=org.library, full_name=f"Kollega {i}")))
+    return people
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_plan_create_form_query_count_same_for_one_and_three_people(client, org, django_assert_num_queries, n):
+    people = library_staff(org, n)
+    client.force_login(org.medarbetare)
+
+    with django_assert_num_queries(CREATE_QUERIES):
+        response = client.get(reverse("plans:create"))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [len(form.fields[name].choices) for name in ("responsible", "other_people")] == [n + 1, n]
+    assert sorted(person.pk for person in people) == sorted(person.pk for person in form.fields["responsible"].listed())
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_plan_edit_form_query_count_same_for_one_and_three_people_and_goals(client, org, django_assert_num_queries, n):
+    people = library_staff(org, n)
+    plan = complete_plan(
+        org.medarbetare, goals=[{**GOAL, "description": f"Mål {i}"} for i in range(n)], other_people=people
+    )
+    client.force_login(org.medarbetare)
+
+    with django_assert_num_queries(EDIT_QUERIES):
+        response = client.get(reverse("plans:edit", args=[plan.pk]))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [len(response.context["goals"].forms), len(form.fields["other_people"].choices)] == [n, n]
+    assert response.context["missing"] == []
 
 
 def fill_chef_inbox(org, n: int) -> None:

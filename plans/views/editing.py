@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ def _after_save(request, plan: Plan):
         transition(plan.pk, Action.SUBMIT, actor=request.user, expected_revision=plan.revision)
     except Incomplete:
         messages.error(request, _("The draft has been saved, but it cannot be submitted yet: see the marked fields."))
-        return _render_saved(request, plan, check=True)
+        return _render_saved(request, get_visible_plan(request, plan.pk), check=True)
     except Conflict as exc:
         messages.error(request, str(exc))
         return redirect("plans:edit", pk=plan.pk)
@@ -107,11 +108,12 @@ def _after_save(request, plan: Plan):
 
 
 def _render_saved(request, plan: Plan, *, check: bool):
-    """The form for the stored plan; with `check`, every reason it cannot be submitted yet."""
-    plan = Plan.objects.select_related("unit").get(pk=plan.pk)
+    """The form for the stored plan (as get_visible_plan reads it, its people joined); with
+    `check`, every reason it cannot be submitted yet."""
+    prefetch_related_objects([plan], "goals", "other_people")  # the form, the goal rows and the check share them
     form = PlanForm(instance=plan, user=request.user)
     goals = goal_formset(plan=plan)
-    missing = submission_errors(plan)
+    missing = submission_errors(plan, unit_ids=form.unit_ids)
     errors = missing if check else {}
     form.submit_errors = {name: msgs for name, msgs in errors.items() if not name.startswith("goal")}
     _tie_errors(form)

@@ -72,14 +72,10 @@ def plan_detail(request, pk):
 
 def detail_context(request, plan: Plan, decision_form: DecisionForm | None = None) -> dict:
     user = request.user
-    decisions = list(
-        Decision.objects.filter(plan=plan).select_related("decided_by", "acting_for").order_by("decided_at", "pk")
-    )
-    versions = list(
-        versions_of(plan).prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"))
-        )
-    )
+    in_order = Decision.objects.select_related("decided_by", "acting_for").order_by("decided_at", "pk")
+    versions = list(versions_of(plan).prefetch_related(Prefetch("decisions", queryset=in_order)))
+    # This version's decisions come with those of every version (one query, not two).
+    decisions = next((list(version.decisions.all()) for version in versions if version.pk == plan.pk), [])
     timeline = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
     round_approvals(plan, decisions)  # the decision rules read these: no second query
     found = rules.authority(user, plan)
