@@ -18,33 +18,34 @@ from plans.enums import Action
 from .archive_factories import approve, store_pdf
 from .factories import GOAL, complete_plan
 
-# Every count includes six queries of the frame: the session, the user and the user's role
-# groups; and the session save (a savepoint, the UPDATE, its release).
+# Every count includes three queries of the frame: the session, the user and the user's role
+# groups (the session is not saved within a minute of its last save:
+# accounts.middleware.IdleSessionMiddleware).
 
 # The frame, the three boxes (waiting: plans and closure requests, one query each), the user's
 # deputy arrangements in force (what the waiting box also holds), the unread badge, and the
 # user's unit (the page's subtitle).
-HOME_QUERIES = 13
+HOME_QUERIES = 10
 # The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
 # plans (unit and author joined).
-LIST_QUERIES = 10
+LIST_QUERIES = 7
 # The frame, the plan (unit, chef, author and every person field joined), the versions, the
 # decisions of every version (one prefetch, deciders joined: the plan's own decisions are taken
 # from it), the timeline (users joined), the goals, the other people, the guardian check of
 # change_plan (user and group permissions, two queries, cached for the page), and the unread
 # badge.
-DETAIL_QUERIES = 15
+DETAIL_QUERIES = 12
 # An approved version's page: the same, less the guardian check (an approved plan is not
 # editable, so change_plan is never asked), plus its signed record (without the PDF's bytes)
 # for the PDF section.
-APPROVED_DETAIL_QUERIES = 14
+APPROVED_DETAIL_QUERIES = 11
 
 
 # The plan form, new: the frame, the units the user may write for (the view's rule, then the
 # form's unit choices: two queries), the units below the chosen one (one level: the library has
 # none below it), the unit's channels a first plan may be written for, the people who may be
 # named (one query for the four person fields: queries.plan_people), and the unread badge.
-CREATE_QUERIES = 12
+CREATE_QUERIES = 9
 # The plan form, saved draft: the frame, the plan (unit and every person field joined), the
 # guardian check of change_plan (user and group permissions, two queries), the goals and the
 # other people (one prefetch each, shared by the form, the goal rows and the submission check),
@@ -52,7 +53,7 @@ CREATE_QUERIES = 12
 # may be written for, the people who may be named (one query for the four fields), and the
 # unread badge. (A returned plan adds its latest return; a first version with its own planned
 # channel adds whether it still is.)
-EDIT_QUERIES = 16
+EDIT_QUERIES = 13
 
 
 def library_staff(org, n: int) -> list:
