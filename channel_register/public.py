@@ -12,6 +12,8 @@ Labels are looked up once per language, not once per row (`Channel.get_platform_
 rebuilds the choices every time).
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
@@ -30,11 +32,21 @@ def _rows_key(language: str) -> str:
     return f"public-register:rows:{language}"
 
 
+# The JSON and CSV answers' bodies (always in the default language).
+BODIES = ("json", "csv")
+
+
+def _body_key(form: str) -> str:
+    return f"public-register:body:{form}"
+
+
 def _keys() -> list[str]:
     languages = [code for code, _name in settings.LANGUAGES]
-    return [_rows_key(code) for code in languages] + [
-        make_template_fragment_key(TABLE_FRAGMENT, [code]) for code in languages
-    ]
+    return (
+        [_rows_key(code) for code in languages]
+        + [make_template_fragment_key(TABLE_FRAGMENT, [code]) for code in languages]
+        + [_body_key(form) for form in BODIES]
+    )
 
 
 def register_rows() -> list[dict]:
@@ -56,6 +68,18 @@ def register_rows() -> list[dict]:
         ]
         cache.set(key, rows, PUBLIC_REGISTER_SECONDS)
     return rows
+
+
+def register_body(form: str, build: Callable[[list[dict]], bytes]) -> bytes:
+    """The JSON or CSV answer's body, `build` from the rows (in the default language) only when
+    it is not in the cache: serialising 1,600 rows per request cost more than reading them."""
+    key = _body_key(form)
+    body = cache.get(key)
+    if body is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            body = build(register_rows())
+        cache.set(key, body, PUBLIC_REGISTER_SECONDS)
+    return body
 
 
 def forget(**_signal) -> None:

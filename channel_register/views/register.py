@@ -12,15 +12,14 @@ cache must never hand to someone else.
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from kob_social.spreadsheets import csv_response
+from kob_social.spreadsheets import csv_lines
 
-from ..public import PUBLIC_REGISTER_SECONDS, TABLE_FRAGMENT, register_rows
+from ..public import PUBLIC_REGISTER_SECONDS, register_body, register_rows
 
 PUBLIC_MAX_AGE = PUBLIC_REGISTER_SECONDS
 
@@ -36,7 +35,7 @@ def allow_any_origin(response):
 @require_safe
 def public_register(request):
     # The rows are read only when the page's cached table is missing: the template calls them.
-    context = {"channels": register_rows, "fragment": TABLE_FRAGMENT, "cache_seconds": PUBLIC_REGISTER_SECONDS}
+    context = {"channels": register_rows, "cache_seconds": PUBLIC_REGISTER_SECONDS}
     return render(request, "register/public.html", context)
 
 
@@ -44,9 +43,11 @@ def public_register(request):
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_register_json(request):
     """A list of objects with exactly: platform, platform_label, name, url, unit."""
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = register_rows()
-    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+
+    def build(rows: list[dict]) -> bytes:
+        return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False}).content
+
+    response = HttpResponse(register_body("json", build), content_type="application/json")
     return allow_any_origin(response)
 
 
@@ -56,10 +57,12 @@ def public_register_csv(request):
     """platform;name;url;unit, one row per channel. The platform is its readable name
     ("YouTube", "Blogg"): the CSV is for people in Excel; programs read the JSON, which has
     both the code and the name."""
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = register_rows()
+
     # The Swedish spreadsheet conventions (kob_social.spreadsheets): `;`, a BOM, formulas quoted.
-    response = csv_response(
-        "kanaler.csv", CSV_HEADER, ([row["platform_label"], row["name"], row["url"], row["unit"]] for row in rows)
-    )
+    def build(rows: list[dict]) -> bytes:
+        lines = ([row["platform_label"], row["name"], row["url"], row["unit"]] for row in rows)
+        return "".join(csv_lines(CSV_HEADER, lines)).encode()
+
+    response = HttpResponse(register_body("csv", build), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kanaler.csv"'
     return allow_any_origin(response)
