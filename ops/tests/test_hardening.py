@@ -60,8 +60,8 @@ def _part(pattern) -> str:
 
 
 def database_contents() -> str:
-    """Every row of every table, except the sessions (each request pushes the idle expiry of
-    the client's own session forward, which is not a change to the application's data) and the
+    """Every row of every table, except the sessions (a request may push the idle expiry of the
+    client's own session forward, which is not a change to the application's data) and the
     audit log (which records each refusal: the test counts those events itself)."""
     models = [model for model in apps.get_models() if model._meta.label not in ("sessions.Session", "audit.Event")]
     return "".join(serializers.serialize("json", model._base_manager.order_by("pk")) for model in models)
