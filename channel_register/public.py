@@ -4,9 +4,10 @@ The register changes only when a channel or a unit's name does, so its rows (and
 table, a template fragment) are kept in the cache for `PUBLIC_REGISTER_SECONDS`, the five minutes
 its JSON and CSV answers already promise to every cache on the way, and forgotten at once
 whenever a channel is saved or deleted or a unit is renamed (`forget`, connected in
-apps.ChannelRegisterConfig.ready; again on commit, so that a request that read the old rows
-during the transaction cannot keep them). With the default per-process cache, another server
-process sees a change within those five minutes; with a shared cache (`CACHE_URL`, Redis), at once.
+apps.ChannelRegisterConfig.ready). Never staler than the five minutes: a request that read the old
+rows while the change's transaction was still open may keep them until then; so may another server
+process with the default per-process cache (with a shared cache, `CACHE_URL` on Redis, it forgets
+at once).
 
 Labels are looked up once per language, not once per row (`Channel.get_platform_display`
 rebuilds the choices every time).
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.db import transaction
 from django.utils import translation
 
 from .enums import Platform
@@ -83,6 +83,5 @@ def register_body(form: str, build: Callable[[list[dict]], bytes]) -> bytes:
 
 
 def forget(**_signal) -> None:
-    """Drop the cached register, now and when the current transaction commits."""
+    """Drop the cached register."""
     cache.delete_many(_keys())
-    transaction.on_commit(lambda: cache.delete_many(_keys()))
