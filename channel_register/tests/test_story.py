@@ -159,13 +159,13 @@ def test_channel_story_lists_are_paged(client, org, monkeypatch):
 
 # --- Query counts ----------------------------------------------------------------------------------
 
-# The frame: the session, the user and the user's role groups (the audit rule), and the session
-# save (savepoint, UPDATE, release). Then: the channel (unit joined); the changes: the COUNT and
+# The frame: the session, the user and the user's role groups (the audit rule). Then: the channel
+# (unit joined); the changes: the COUNT and
 # the page of keys (one source: no UNION), the rows (user joined, the previous row's id in a
 # subquery), the previous rows, the other people of those rows (the tracked many-to-many); one
 # query per kind of object a changed reference names (people, the unit); the page of events
 # (actors joined), the plans the log has seen for the channel; the unread badge.
-STORY_QUERIES = 17
+STORY_QUERIES = 14
 
 
 def channel_with_story(org, n: int) -> Channel:
