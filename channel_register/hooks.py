@@ -108,3 +108,28 @@ def page_sections(request, channel) -> dict:
         templates.update(given.pop("page_sections", {}))
         context.update(given)
     return {**context, "page_sections": templates}
+
+
+# --- What the apps above read with the channel itself ----------------------------------------------
+
+# (queryset of channels) -> the same queryset reading more with each channel (a select_related
+# of a row of the app above, or annotations its section reads): the channel's page reads the
+# channel once, and a section whose facts came with it costs no query of its own. The section
+# must still answer for a channel read without them (as a view answering a failed form does).
+PageQuery = Callable[[object], object]
+
+_page_queries: list[PageQuery] = []
+
+
+def add_page_query(query: PageQuery) -> None:
+    """Called once by an app above the register at start-up (its AppConfig.ready); adding the
+    same callable again changes nothing."""
+    if query not in _page_queries:
+        _page_queries.append(query)
+
+
+def page_query(channels):
+    """The channel page's queryset with every registered app's additions."""
+    for query in _page_queries:
+        channels = query(channels)
+    return channels

@@ -13,14 +13,26 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.enums import Course
 from accounts.models import Absence, TrainingRecord, User
 from accounts.queries import is_overseer, readable_units, valid_training_q
 
-from .enums import ChannelStatus
-from .models import Channel, RhythmCheck, RosterWeek, Screenshot, ScreenshotDuty, inventory_due_on
+from .enums import ChannelStatus, ChecklistItem
+from .models import (
+    Channel,
+    ChannelUpdate,
+    ChecklistTick,
+    InventoryConfirmation,
+    RemovalEntry,
+    RhythmCheck,
+    RosterWeek,
+    Screenshot,
+    ScreenshotDuty,
+    inventory_due_on,
+)
 
 # --- Channels ---------------------------------------------------------------------------------
 
@@ -312,3 +324,101 @@ def near_duplicate_channels(*, platform: str, name: str, url: str, exclude_ids=(
         ):
             found.append(channel)
     return found
+
+
+# --- The channel's page: its latest rows read with the channel -----------------------------------
+
+# The fields of each latest row the page shows; a "__" path reads the person's name across the join.
+PERSON = ("full_name", "username")
+INVENTORY_FIELDS = ("pk", "confirmed_at", "still_used", "owners_correct", "information_correct", "note")
+RHYTHM_FIELDS = ("pk", "period", "starts_on", "ends_on", "required", "actual", "missed_in_row", "checked_at")
+TICK_FIELDS = ("pk", "item", "ticked_at")
+
+
+def _latest(prefix: str, rows: QuerySet, fields: tuple[str, ...], person: str = "") -> dict:
+    """The first of `rows` (ordered, filtered on OuterRef("pk")), one subquery per field, as
+    `<prefix>_<field>`; with its person's id and name when `person` names the foreign key."""
+    paths = [*fields, *((f"{person}_id", *(f"{person}__{name}" for name in PERSON)) if person else ())]
+    return {f"{prefix}_{path.replace('__', '_')}": Subquery(rows.values(path)[:1]) for path in paths}
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(rows.order_by().values("channel").annotate(n=Count("pk")).values("n")), 0)
+
+
+def with_page_summary(channels: QuerySet[Channel]) -> QuerySet[Channel]:
+    """The channel page's summaries, read with the channel in its one query (subqueries on
+    indexed channel columns): the last inventory confirmation, the last checked period, the
+    go-live checklist's ticks (three items at most), the latest update, and how many screenshot
+    records and removal entries there are and the latest of each. Read back by `page_summary`."""
+    mine = {"channel": OuterRef("pk")}
+    screenshots = Screenshot.objects.filter(**mine)
+    removals = RemovalEntry.objects.filter(**mine)
+    ticks = {}
+    for item in ChecklistItem:
+        rows = ChecklistTick.objects.filter(**mine, item=item.value)
+        ticks.update(_latest(f"page_tick_{item.value}", rows, TICK_FIELDS, person="ticked_by"))
+    return channels.annotate(
+        **_latest(
+            "page_inventory",
+            InventoryConfirmation.objects.filter(**mine).order_by("-confirmed_at", "-pk"),
+            INVENTORY_FIELDS,
+            person="confirmed_by",
+        ),
+        **_latest("page_rhythm", RhythmCheck.objects.filter(**mine).order_by("-starts_on", "-pk"), RHYTHM_FIELDS),
+        **ticks,
+        page_last_update_at=Subquery(
+            ChannelUpdate.objects.filter(**mine).order_by("-published_at").values("published_at")[:1]
+        ),
+        page_update_count=_count(ChannelUpdate.objects.filter(**mine)),
+        page_screenshot_count=_count(screenshots),
+        page_last_screenshot_on=Subquery(screenshots.order_by("-taken_on").values("taken_on")[:1]),
+        page_removal_count=_count(removals),
+        page_last_removed_on=Subquery(removals.order_by("-removed_on").values("removed_on")[:1]),
+    )
+
+
+def _row(channel: Channel, prefix: str, model, fields: tuple[str, ...], person: str = ""):
+    """The latest row `_latest` read, as an instance of `model` (None when there is none)."""
+    values = {name: getattr(channel, f"{prefix}_{name}") for name in fields}
+    if values["pk"] is None:
+        return None
+    row = model(**values)
+    if person:
+        person_id = getattr(channel, f"{prefix}_{person}_id")
+        names = {name: getattr(channel, f"{prefix}_{person}_{name}") for name in PERSON}
+        setattr(row, person, User(pk=person_id, **names) if person_id else None)
+    return row
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    last_inventory: InventoryConfirmation | None
+    last_rhythm_check: RhythmCheck | None
+    ticks: dict[str, ChecklistTick]
+    last_update_at: datetime.datetime | None
+    update_count: int
+    screenshot_count: int
+    last_screenshot_on: datetime.date | None
+    removal_count: int
+    last_removed_on: datetime.date | None
+
+
+def page_summary(channel: Channel) -> PageSummary:
+    """What with_page_summary read with the channel, as rows and numbers."""
+    ticks = {}
+    for item in ChecklistItem:
+        tick = _row(channel, f"page_tick_{item.value}", ChecklistTick, TICK_FIELDS, person="ticked_by")
+        if tick is not None:
+            ticks[item.value] = tick
+    return PageSummary(
+        last_inventory=_row(channel, "page_inventory", InventoryConfirmation, INVENTORY_FIELDS, person="confirmed_by"),
+        last_rhythm_check=_row(channel, "page_rhythm", RhythmCheck, RHYTHM_FIELDS),
+        ticks=ticks,
+        last_update_at=channel.page_last_update_at,
+        update_count=channel.page_update_count,
+        screenshot_count=channel.page_screenshot_count,
+        last_screenshot_on=channel.page_last_screenshot_on,
+        removal_count=channel.page_removal_count,
+        last_removed_on=channel.page_last_removed_on,
+    )

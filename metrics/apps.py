@@ -14,14 +14,15 @@ class MetricsConfig(AppConfig):
         from channel_register import hooks
 
         from .audited import register_with_audit
-        from .domain.cycle import channel_page_section
+        from .domain.cycle import channel_page_section, with_facts
 
         register_with_audit()
         register_notice_kinds()
 
         hooks.add_page_links(measuring_page_link)
-        # Where the channel stands in the SMILEY cycle, with its latest evaluations.
+        # Where the channel stands in the SMILEY cycle, its facts read with the channel.
         hooks.add_page_sections(channel_page_section)
+        hooks.add_page_query(with_facts)
 
 
 def measuring_page_link(request, channel) -> list[tuple[str, str]]:

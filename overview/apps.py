@@ -32,7 +32,7 @@ class OverviewConfig(AppConfig):
         from .audited import register_with_audit
 
         register_with_audit()
-        from .views import channel_page_section
+        from .views import channel_page_section, with_standing
 
         # Every write that can alter a light refreshes the standing of the channels it touches,
         # once per transaction, on commit (signals.py).
@@ -65,3 +65,4 @@ class OverviewConfig(AppConfig):
         measurements_imported.connect(signals.measurements_imported, dispatch_uid="overview:imported")
         # What needs attention, on the channel's page: the same cells and reasons as the overview.
         hooks.add_page_sections(channel_page_section)
+        hooks.add_page_query(with_standing)

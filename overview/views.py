@@ -190,11 +190,20 @@ def overview_csv(request):
 # --- On the channel's page --------------------------------------------------------------------------
 
 
+def with_standing(channels):
+    """The channel page's query (channel_register.hooks.add_page_query): the standing joined."""
+    return channels.select_related("standing")
+
+
 def channel_page_section(request, channel) -> dict:
     """The channel page's section "Needs attention" (registered through channel_register.hooks):
     the channel's amber and red cells, with the same reasons and links as the overview. One query
-    (the channel's standing); nothing when it has none yet or everything is well."""
-    standing = Standing.objects.filter(channel=channel).first()
+    (the channel's standing), none when it came with the channel (with_standing); nothing when it
+    has none yet or everything is well."""
+    try:
+        standing = channel.standing
+    except Standing.DoesNotExist:
+        standing = None
     if standing is None:
         return {"page_sections": {}}
     cells = [cell for cell in row_of(standing)["cells"] if cell["light"] in (Light.AMBER, Light.RED)]

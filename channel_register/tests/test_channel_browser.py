@@ -373,7 +373,18 @@ def test_channel_page_shows_strip_broken_feed_and_duties_accessibly(live_server,
 
     sign_in(page, live_server, "medarbetare")
     page.goto(url(live_server, "channel_register:detail", channel.pk))
+    # The channel's page: the last checked period, written out, and the feed's error.
+    last = page.locator("section[aria-labelledby='updates-heading'] .rhythm-cell")
+    expect(last).to_have_class(re.compile(r"\brhythm-cell--met\b" if checks[-1].met else r"\brhythm-cell--missed\b"))
+    expect(last.locator(".rhythm-cell__result")).not_to_be_empty()
+    error = page.locator("section[aria-labelledby='updates-heading'] .feed-error[role='status']")
+    expect(error).to_be_visible()
+    expect(error.locator(".feed-error__text")).to_have_text("HTTP 404: Not Found")
+    assert dangling_aria_references(page) == []
+    assert_accessible(page)
 
+    # The strip of the last eight periods is on the update log.
+    page.locator(f"main a[href='{reverse('channel_register:update_log', args=[channel.pk])}']").click()
     cells = page.locator("ol.rhythm-strip > li")
     expect(cells).to_have_count(8)
     shown = checks[1:]
@@ -386,10 +397,13 @@ def test_channel_page_shows_strip_broken_feed_and_duties_accessibly(live_server,
         expect(cell.locator(".rhythm-cell__result")).not_to_be_empty()
     results = [cell.locator(".rhythm-cell__result").inner_text() for cell in cells.all()]
     assert len(set(results)) == 2
-    error = page.locator("section[aria-labelledby='updates-heading'] .feed-error[role='status']")
-    expect(error).to_be_visible()
-    expect(error.locator(".feed-error__text")).to_have_text("HTTP 404: Not Found")
-    duty_rows = page.locator("section[aria-labelledby='screenshots-heading'] table").first.locator("tbody tr")
+    assert dangling_aria_references(page) == []
+    assert_accessible(page)
+
+    # The duties are on the screenshots page.
+    page.goto(url(live_server, "channel_register:detail", channel.pk))
+    page.locator(f"main a[href='{reverse('channel_register:screenshots', args=[channel.pk])}']").click()
+    duty_rows = page.locator("section[aria-labelledby='duties-heading'] table tbody tr")
     expect(duty_rows).to_have_count(3)
     expect(duty_rows.nth(0).locator(".status--amber")).to_be_visible()
     expect(duty_rows.nth(1).locator(".status--red")).to_be_visible()
@@ -428,12 +442,15 @@ def test_owner_logs_an_update_with_the_keyboard_and_sees_it_listed(live_server, 
     assert dangling_aria_references(page) == []
     assert_accessible(page)
 
-    # Corrected and sent with Enter: back on the channel's page, listed among the latest.
+    # Corrected and sent with Enter: back on the channel's page, counted, and listed in the log.
     type_into(page, "#id_link", "https://www.facebook.com/lansbiblioteket/posts/1")
     tab_to(page, f"{form_selector} button[type=submit]")
     page.keyboard.press("Enter")
     expect(page).to_have_url(url(live_server, "channel_register:detail", channel.pk) + "#updates-heading")
     expect(page.locator(".messages .message--success")).to_be_visible()
+    # The page counts it; the update log lists it.
+    expect(page.locator("#updates-summary")).to_have_text(re.compile(r"^1 "))
+    page.locator(f"main a[href='{reverse('channel_register:update_log', args=[channel.pk])}']").click()
     latest = page.locator("section[aria-labelledby='updates-heading'] table.update-table tbody tr")
     expect(latest).to_have_count(1)
     expect(latest.first).to_contain_text("Författarkväll på torsdag.")

@@ -121,6 +121,12 @@ EXPECTED = {
     ("removal_create", "GET"):          (302, 200, 403, 404, 200, 404, 200, 403, 403),
     ("removal_create", "POST"):         (302, 302, 403, 404, 302, 404, 302, 403, 403),
     # Stored files: whoever reads the channel.
+    # The whole screenshot and removal logs (the channel's page shows their summaries): whoever
+    # reads the channel.
+    ("screenshots", "GET"):             (302, 200, 200, 404, 200, 404, 200, 200, 200),
+    ("screenshots", "POST"):            (302, 405, 405, 405, 405, 405, 405, 405, 405),
+    ("removals", "GET"):                (302, 200, 200, 404, 200, 404, 200, 200, 200),
+    ("removals", "POST"):               (302, 405, 405, 405, 405, 405, 405, 405, 405),
     ("download:skarmdump", "GET"):      (302, 200, 200, 404, 200, 404, 200, 200, 200),
     ("download:skarmdump", "POST"):     (302, 405, 405, 405, 405, 405, 405, 405, 405),
     ("download:bevis", "GET"):          (302, 200, 200, 404, 200, 404, 200, 200, 200),
@@ -370,6 +376,8 @@ def _request(world: World, endpoint: str) -> tuple[str, dict]:
             "evidence": png_upload("bevis.png"),
         }
         return reverse("channel_register:removal_create", args=[active.pk]), data
+    if name in ("screenshots", "removals"):
+        return reverse(f"channel_register:{name}", args=[active.pk]), {}
     if name == "update_log":
         assert (world.manual_update.source, world.feed_update.source) == ("manuell", "flode")
         return reverse("channel_register:update_log", args=[active.pk]), {}

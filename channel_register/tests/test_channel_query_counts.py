@@ -36,40 +36,49 @@ from .channel_factories import (
 )
 from .channel_upkeep_factories import feed_entry, feed_state, past_halves, past_weekly_checks, screenshot_duty
 
-# Every signed-in count includes six queries of the frame: the session, the user and the
-# user's role groups; and the session save (a savepoint, the UPDATE, its release).
+# Every signed-in count includes four queries: the three of the frame (the session, the user
+# and the user's role groups) and the unread badge. Whether the user may read the channel is
+# no query of its own: the readable units are a subquery of the channel's (channels_visible_to).
 
-# The frame, the paginator's COUNT, the unread badge, the units of the filter, and the page of
-# channels (unit and owner joined). The readable units are a subquery of the COUNT and the page.
-LIST_QUERIES = {"medarbetare": 10, "kommunikator": 10}
-# The frame, the channel (the unit's chef chain, owner and screenshot responsible joined), the
-# user's readable units, the plans (unit and author joined), the agreements (owner and chef
-# joined), the checklist (who ticked joined), the screenshots (taker joined) and their files
-# (one prefetch), the closure requests (authors joined), the other people, the roster weeks
-# (monitors joined) and the absences that make gaps, the last inventory, the removal log
-# (registrars joined), the last rhythm checks, the latest updates (who logged them joined), the
-# screenshot duties (their fulfilment a subquery), and the unread badge. The feed's state is
-# joined to the channel. Where the channel stands in the SMILEY cycle (metrics.domain.cycle):
-# the channel's plan (whether it has a goal a subquery), the channel with a subquery per other
-# step (agreement, approval, measurements, evaluations), and the latest evaluations (authors
-# joined); who may evaluate costs nothing more for the owner or the unit's chef. What needs
-# attention (overview.views.channel_page_section): the channel's kept standing. Whether the viewer
-# is one of the channel's people, which four rules ask, is read from the other people loaded
-# once for the page: a person who is neither the owner nor the chef costs nothing more.
-DETAIL_QUERIES = {"medarbetare": 27, "chef": 27, "other person": 27}
-# The frame, the channel (as on its page), the user's readable units, the paginator's COUNT,
-# the page of updates (who logged them joined), and the unread badge. Who may delete which row
-# costs nothing more: the unit's chef chain came with the channel, and is asked once.
-UPDATE_LOG_QUERIES = {"medarbetare": 11, "chef": 11}
+# The frame, the paginator's COUNT, the units of the filter, and the page of channels (unit and
+# owner joined). The readable units are a subquery of the COUNT and the page.
+LIST_QUERIES = {"medarbetare": 7, "kommunikator": 7}
+# The frame (4), and:
+# 1. the channel: the unit's chef chain, owner, screenshot responsible, feed state and standing
+#    (overview, through hooks.page_query) joined; the readable units a subquery; and as
+#    subqueries (queries.with_page_summary) the last inventory confirmation, the last checked
+#    period, the checklist's ticks, the latest update, the number and latest of the screenshot
+#    records and removal entries; and (metrics, through hooks.page_query) the SMILEY cycle's
+#    facts and the fields of the channel's plan;
+# 2. the other people (asked by four rules: read once here),
+# 3. the plans (unit and author joined),
+# 4. the closure requests (authors joined),
+# 5. the latest evaluations (authors joined),
+# 6. the agreements (owner and chef joined),
+# 7. the roster weeks (monitors joined),
+# 8. the absences that make gaps.
+# Who may evaluate costs nothing more for the owner, the unit's chef or an overseer; a person who
+# is neither the owner nor the chef costs nothing more either. The screenshot duties and records
+# and the removal log are on pages of their own, the rhythm strip and the updates on the update log.
+DETAIL_QUERIES = {"medarbetare": 12, "chef": 12, "kommunikator": 12, "other person": 12}
+# The frame, the channel (as on its page), the paginator's COUNT, the page of updates (who
+# logged them joined), and the last checked periods. Who may delete which row costs nothing
+# more: the unit's chef chain came with the channel, and is asked once.
+UPDATE_LOG_QUERIES = {"medarbetare": 8, "chef": 8}
+# The frame, the channel, the screenshot duties (their fulfilment a subquery), the paginator's
+# COUNT, the page of records (takers joined) and their files (one prefetch).
+SCREENSHOTS_QUERIES = {"medarbetare": 9, "chef": 9}
+# The frame, the channel, the paginator's COUNT and the page of entries (registrars joined).
+REMOVALS_QUERIES = {"medarbetare": 7, "chef": 7}
 # The frame, the people in scope with their training annotated, the people the viewer may
 # register for (the rule asked once per unit: the unit's chef chain), the viewer's own
 # records, the choices of the form, and the unread badge. The kommunikationsansvarig
 # registers for anyone without asking for a chef.
-TRAINING_QUERIES = {"chef": 15, "kommunikator": 11}
+TRAINING_QUERIES = {"chef": 8, "kommunikator": 8}
 # The frame, the paginator's COUNT, the page of overdue channels (unit and owner joined, read by
 # the index on the stored due day), and the unread badge. A medarbetare's readable units are a
 # subquery of the COUNT and the page; the kommunikationsansvarig reads all.
-OVERDUE_QUERIES = {"medarbetare": 9, "kommunikator": 9}
+OVERDUE_QUERIES = {"medarbetare": 6, "kommunikator": 6}
 # No session for an anonymous visitor: only the register itself (units joined).
 PUBLIC_QUERIES = {"public_register": 1, "public_register_json": 1, "public_register_csv": 1}
 
@@ -180,7 +189,7 @@ def test_channel_list_query_count_same_for_one_and_three_channels(client, org, d
     assert len(response.context["page"].object_list) == n
 
 
-@pytest.mark.parametrize("viewer", ["medarbetare", "chef", "other person"])
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef", "kommunikator", "other person"])
 @pytest.mark.parametrize("n", [1, 3])
 def test_channel_page_query_count_same_for_one_and_three_of_everything(
     client, org, django_assert_num_queries, viewer, n
@@ -195,16 +204,45 @@ def test_channel_page_query_count_same_for_one_and_three_of_everything(
 
     assert response.status_code == 200
     context = response.context
-    listed = ["plans", "others", "screenshots", "removals", "closures"]
+    listed = ["plans", "others", "closures", "evaluations"]
     assert [len(context[name]) for name in listed] == [n] * len(listed)
     assert len(context["agreements"]) == n + 1  # and the one the channel went live with
-    assert [len(screenshot.files.all()) for screenshot in context["screenshots"]] == [n] * n
     # (Besides the weeks the channel went live with, by its factory's own monitor.)
     assert sum(row["week"].primary in context["others"] for row in context["roster"]) == n
-    upkeep = [context["rhythm_cells"], context["latest_updates"], context["duties"], context["evaluations"]]
-    assert [len(items) for items in upkeep] == [n, n, n, n]
+    summary = context["summary"]
+    assert (summary.screenshot_count, summary.removal_count, summary.update_count) == (n, n, n)
+    assert (context["last_rhythm"]["check"].actual, context["last_rhythm"]["check"].met) == (2, True)
+    assert [bool(entry["tick"]) for entry in context["checklist"]] == [True] * 3
     assert [step.done for step in context["cycle"].steps] == [True] * 8
     assert context["feed"].error == "HTTP 404"
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_screenshots_page_query_count_same_for_one_and_three_records(client, org, django_assert_num_queries, viewer, n):
+    channel = channel_with_history(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(SCREENSHOTS_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:screenshots", args=[channel.pk]))
+
+    assert response.status_code == 200
+    records = response.context["page"].object_list
+    assert [len(record.files.all()) for record in records] == [n] * n
+    assert len(response.context["duties"]) == n
+
+
+@pytest.mark.parametrize("viewer", ["medarbetare", "chef"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_removals_page_query_count_same_for_one_and_three_entries(client, org, django_assert_num_queries, viewer, n):
+    channel = channel_with_history(org, n)
+    client.force_login(getattr(org, viewer))
+
+    with django_assert_num_queries(REMOVALS_QUERIES[viewer]):
+        response = client.get(reverse("channel_register:removals", args=[channel.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == n
 
 
 def overdue_channels(org, n: int) -> None:

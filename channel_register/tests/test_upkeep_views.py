@@ -102,7 +102,8 @@ def test_update_form_valid_logs_redirects_to_channel_with_message(client, org, c
         "Nytt avsnitt.",
         org.medarbetare,
     )
-    assert [update.pk for update in response.context["latest_updates"]] == [stored.pk]
+    summary = response.context["summary"]
+    assert (summary.update_count, summary.last_update_at) == (1, stored.published_at)
 
 
 def test_update_form_planned_channel_refused_nothing_stored(client, org):
@@ -259,7 +260,7 @@ def visible_text(html: str) -> str:
 
 
 def strip_cells(response) -> list[str]:
-    strip = section(response, "updates-heading").split('<ol class="rhythm-strip"', 1)[1].split("</ol>", 1)[0]
+    strip = section(response, "rhythm-heading").split('<ol class="rhythm-strip"', 1)[1].split("</ol>", 1)[0]
     return [visible_text(cell).replace(" :", ":") for cell in re.findall(r"<li[^>]*>(.*?)</li>", strip, re.S)]
 
 
@@ -268,7 +269,7 @@ def cell_text(period: str, actual: int, required: int, result: str) -> str:
     return f"{period}: {count} {result}"
 
 
-def test_channel_page_strip_last_eight_weeks_oldest_first_in_words(client, org, channel, time_machine):
+def test_update_log_strip_last_eight_weeks_oldest_first_in_words(client, org, channel, time_machine):
     time_machine.move_to(MONDAY_WEEK_48, tick=False)
     for week, actual, missed_in_row in [
         (39, 0, 1),  # the ninth: not shown
@@ -284,7 +285,7 @@ def test_channel_page_strip_last_eight_weeks_oldest_first_in_words(client, org, 
         weekly_check(channel, date.fromisocalendar(2026, week, 1), actual=actual, missed_in_row=missed_in_row)
     client.force_login(org.medarbetare)
 
-    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+    response = client.get(reverse("channel_register:update_log", args=[channel.pk]))
 
     met, missed = swedish("met"), swedish("missed")
     in_row = {count: swedish("missed, %(count)d in a row") % {"count": count} for count in (2, 3)}
@@ -299,21 +300,20 @@ def test_channel_page_strip_last_eight_weeks_oldest_first_in_words(client, org, 
         cell_text(week[46], 2, 2, met),
         cell_text(week[47], 1, 2, missed),
     ]
-    html = section(response, "updates-heading")
+    html = section(response, "rhythm-heading")
     assert html.count("rhythm-cell--met") == 4
     assert html.count("rhythm-cell--missed") == 4
     assert '<time datetime="2026-W40">' in html
     assert '<ol class="rhythm-strip" aria-labelledby="rhythm-heading">' in html
-    assert swedish("per week") in visible_text(html)
 
 
-def test_channel_page_strip_months_named_in_swedish(client, org, channel, time_machine):
+def test_update_log_strip_months_named_in_swedish(client, org, channel, time_machine):
     time_machine.move_to(MONDAY_WEEK_48, tick=False)
     monthly_check(channel, date(2026, 9, 1), actual=2)
     monthly_check(channel, date(2026, 10, 1), actual=0, missed_in_row=1)
     client.force_login(org.medarbetare)
 
-    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+    response = client.get(reverse("channel_register:update_log", args=[channel.pk]))
 
     with translation.override("sv"):
         september, october = date_format(date(2026, 9, 1), "F Y"), date_format(date(2026, 10, 1), "F Y")
@@ -322,7 +322,7 @@ def test_channel_page_strip_months_named_in_swedish(client, org, channel, time_m
         cell_text(september, 2, 2, swedish("met")),
         cell_text(october, 0, 2, swedish("missed")),
     ]
-    assert '<time datetime="2026-10">' in section(response, "updates-heading")
+    assert '<time datetime="2026-10">' in section(response, "rhythm-heading")
 
 
 def test_channel_page_without_checks_says_so(client, org, channel):
@@ -330,7 +330,7 @@ def test_channel_page_without_checks_says_so(client, org, channel):
 
     response = client.get(reverse("channel_register:detail", args=[channel.pk]))
 
-    assert response.context["rhythm_cells"] == []
+    assert response.context["last_rhythm"] is None
     assert escape(swedish("No week or month has been checked yet.")) in section(response, "updates-heading")
 
 
@@ -370,7 +370,7 @@ def test_channel_page_feed_state_of_old_address_not_shown(client, org, channel):
     assert escape(swedish("Not read yet at this address: the feed is read within a few hours.")) in html
 
 
-def test_channel_page_duties_fulfilled_overdue_open(client, org, channel, time_machine):
+def test_screenshots_page_duties_fulfilled_overdue_open(client, org, channel, time_machine):
     time_machine.move_to(MONDAY_WEEK_48, tick=False)
     screenshot_duty(channel, 2025, 2)
     screenshot_duty(channel, 2026, 1)
@@ -384,7 +384,7 @@ def test_channel_page_duties_fulfilled_overdue_open(client, org, channel, time_m
     )
     client.force_login(org.medarbetare)
 
-    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+    response = client.get(reverse("channel_register:screenshots", args=[channel.pk]))
 
     states = [(s.duty.label, s.fulfilled, s.overdue, s.escalates_on) for s in response.context["duties"]]
     assert states == [
@@ -392,7 +392,7 @@ def test_channel_page_duties_fulfilled_overdue_open(client, org, channel, time_m
         ("H1 2026", False, True, date(2026, 1, 31)),
         ("H2 2025", True, False, date(2025, 7, 31)),
     ]
-    table = section(response, "screenshots-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    table = section(response, "duties-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = [visible_text(row) for row in table.split("<tr>")[1:]]
     with translation.override("sv"):
         open_text = swedish(

@@ -40,14 +40,13 @@ from ..queries import (
     channels_visible_to,
     inventory_due,
     inventory_overdue,
-    rhythm_results,
+    page_summary,
     roster_outlook,
-    screenshot_duties_of,
+    with_page_summary,
 )
 from .common import PAGE_SIZE, conflict_response, get_visible_channel
 
 RHYTHM_STRIP = 8
-LATEST_UPDATES = 5
 
 STATUS_MESSAGES = {
     ChannelAction.ACTIVATE: gettext_lazy("The channel is now active."),
@@ -71,6 +70,8 @@ CONFIRM_QUESTIONS = {
     ChannelAction.CLOSE: gettext_lazy("Close the channel for good? This cannot be undone."),
 }
 
+
+MISSING = object()
 
 # --- Parts of the channel's page -------------------------------------------------------------------
 
@@ -99,8 +100,11 @@ def outlook_rows(channel: Channel, today: datetime.date) -> list[dict]:
     ]
 
 
-def inventory_state(channel: Channel, today: datetime.date) -> dict:
-    last = channel.inventories.select_related("confirmed_by").order_by("-confirmed_at", "-pk").first()
+def inventory_state(channel: Channel, today: datetime.date, last=MISSING) -> dict:
+    """The last confirmation (read here unless given, None for none), when the next is due and
+    whether it is overdue."""
+    if last is MISSING:
+        last = channel.inventories.select_related("confirmed_by").order_by("-confirmed_at", "-pk").first()
     # inventory_due reads the last confirmation itself when given None; when there is none the
     # answer counts from the activation, so pass that and spare the second query.
     due = inventory_due(channel, last.confirmed_at if last else channel.activated_at)
@@ -125,19 +129,21 @@ def rhythm_cell(check: RhythmCheck) -> dict:
     return {"check": check, "period": period, "datetime": machine, "result": result}
 
 
-def upkeep_context(user, channel: Channel, today: datetime.date) -> dict:
+def upkeep_context(user, channel: Channel, summary) -> dict:
     """The scheduled-work parts of the channel's page (the rhythm the plan in force requires
-    comes from the plans, through the hooks): the last eight checked periods (oldest first, as
-    a strip reads), the latest updates, the feed's state and the half-yearly screenshot duties.
-    Three queries, whatever their sizes; the feed state came with the channel."""
+    comes from the plans, through the hooks): the last checked period, when the latest update
+    was published, the feed's state, and how many screenshot records and removal entries there
+    are. No query: all came with the channel (queries.with_page_summary, and the feed state
+    joined). The strip of checked periods and the updates are on the update log's page, the
+    screenshot duties and records and the removal log on pages of their own."""
     feed = getattr(channel, "feed_state", None)
+    check = summary.last_rhythm_check
     return {
-        "rhythm_cells": [rhythm_cell(check) for check in reversed(rhythm_results(channel, limit=RHYTHM_STRIP))],
-        "latest_updates": list(channel.updates.select_related("logged_by")[:LATEST_UPDATES]),
+        "last_rhythm": rhythm_cell(check) if check else None,
+        "summary": summary,
         "feed": feed,
         # The reader has not yet read the address now set: its state is of the old one.
         "feed_is_stale": feed is not None and feed.url != channel.feed_url,
-        "duties": screenshot_duties_of(channel, today),
         "can_log_update": rules.can_log_update(user, channel),
         "can_set_feed_url": rules.can_set_feed_url(user, channel),
     }
@@ -188,8 +194,14 @@ def story_link(user, channel) -> list[tuple[str, str]]:
 @login_required
 @require_safe
 def channel_detail(request, pk):
-    channel = get_visible_channel(request, pk)
-    return render(request, "channels/detail.html", detail_context(request, channel))
+    return render(request, "channels/detail.html", detail_context(request, page_channel(request, pk)))
+
+
+def page_channel(request, pk) -> Channel:
+    """The channel as its page reads it: with its summaries (queries.with_page_summary) and what
+    the apps above read with it (hooks.page_query), in the one query that checks the user may
+    see it."""
+    return get_visible_channel(request, pk, refine=lambda channels: hooks.page_query(with_page_summary(channels)))
 
 
 def detail_context(request, channel: Channel) -> dict:
@@ -198,8 +210,12 @@ def detail_context(request, channel: Channel) -> dict:
     queries that does not grow with the number of plans, agreements, roster weeks, screenshots,
     removals, closure requests, updates, rhythm checks, screenshot duties, measurements or
     evaluations."""
+    if not hasattr(channel, "page_update_count"):
+        # A form's answer (a failed status change or tick) read the channel without them.
+        channel = page_channel(request, channel.pk)
     user = request.user
     today = timezone.localdate()
+    summary = page_summary(channel)
     # The other people once, for the page and for the rules below that ask whether the viewer
     # is one of them (rules.is_channel_person): a query each otherwise.
     prefetch_related_objects([channel], "others")
@@ -215,8 +231,7 @@ def detail_context(request, channel: Channel) -> dict:
             user.pk == agreement.chef_id and not agreement.chef_confirmed_at
         )
 
-    ticks = {tick.item: tick for tick in channel.checklist.select_related("ticked_by")}
-    checklist = [{"item": item, "tick": ticks.get(item.value)} for item in ChecklistItem]
+    checklist = [{"item": item, "tick": summary.ticks.get(item.value)} for item in ChecklistItem]
     # Before go-live the checklist also shows the supervision conditions of the activation.
     supervision = domain.supervision_conditions(channel, today) if channel.status == ChannelStatus.PLANERAD else []
 
@@ -233,7 +248,6 @@ def detail_context(request, channel: Channel) -> dict:
         )
         status_actions.append({"action": action, "blockers": blockers, "confirm": CONFIRM_QUESTIONS.get(action, "")})
 
-    screenshots = list(channel.screenshots.select_related("taken_by").prefetch_related("files"))
     return {
         "channel": channel,
         "others": list(channel.others.all()),
@@ -243,9 +257,7 @@ def detail_context(request, channel: Channel) -> dict:
         "supervision": supervision,
         "status_actions": status_actions,
         "roster": outlook_rows(channel, today),
-        "inventory": inventory_state(channel, today),
-        "screenshots": screenshots,
-        "removals": list(channel.removals.select_related("created_by")),
+        "inventory": inventory_state(channel, today, last=summary.last_inventory),
         "can_manage": can_manage,
         "can_appoint": rules.can_appoint(user, channel),
         "can_edit_roster": rules.can_edit_roster(user, channel),
@@ -256,7 +268,7 @@ def detail_context(request, channel: Channel) -> dict:
         "today": today,
         # Pages of the apps above about this channel (the measuring page): hooks.page_links.
         "page_links": hooks.page_links(request, channel) + story_link(user, channel),
-        **upkeep_context(user, channel, today),
+        **upkeep_context(user, channel, summary),
         **from_plans,
         **from_above,
         # Both give sections: the page includes each by its name.

@@ -20,7 +20,7 @@ from ..domain import channels as domain
 from ..enums import ChannelStatus
 from ..forms import InventoryForm, RemovalForm, RosterForm, ScreenshotForm
 from ..models import RemovalEntry, ScreenshotFile
-from ..queries import channels_with_inventory_due
+from ..queries import channels_with_inventory_due, screenshot_duties_of
 from .channels import chosen_next_week, inventory_state, outlook_rows
 from .common import GET_OR_POST, PAGE_SIZE, UNIT_CHAIN, get_visible_channel
 
@@ -145,6 +145,32 @@ def removal_create(request, pk):
     else:
         form = RemovalForm(initial={"removed_on": timezone.localdate()})
     return render(request, "channels/removal_form.html", {"channel": channel, "form": form})
+
+
+@login_required
+@require_safe
+def screenshots(request, pk):
+    """The channel's screenshot duties (every half year, newest first) and its screenshot
+    records with their files, newest first, a page at a time."""
+    channel = get_visible_channel(request, pk)
+    records = channel.screenshots.select_related("taken_by").prefetch_related("files")
+    context = {
+        "channel": channel,
+        "duties": screenshot_duties_of(channel, timezone.localdate()),
+        "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("sida")),
+        "can_record_screenshot": rules.can_record_screenshot(request.user, channel),
+    }
+    return render(request, "channels/screenshots.html", context)
+
+
+@login_required
+@require_safe
+def removals(request, pk):
+    """The channel's removal log, newest first, a page at a time."""
+    channel = get_visible_channel(request, pk)
+    page = Paginator(channel.removals.select_related("created_by"), PAGE_SIZE).get_page(request.GET.get("sida"))
+    context = {"channel": channel, "page": page, "can_log_removal": rules.can_log_removal(request.user, channel)}
+    return render(request, "channels/removals.html", context)
 
 
 @login_required

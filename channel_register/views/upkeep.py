@@ -26,6 +26,8 @@ from ..domain import updates as domain
 from ..enums import ChannelStatus
 from ..forms import FeedUrlForm, UpdateForm
 from ..models import Channel, ChannelUpdate
+from ..queries import rhythm_results
+from .channels import RHYTHM_STRIP, rhythm_cell
 from .common import GET_OR_POST, PAGE_SIZE, UNIT_CHAIN, get_visible_channel
 
 
@@ -63,7 +65,8 @@ def update_create(request, pk):
 @login_required
 @require_safe
 def update_log(request, pk):
-    """Every update of the channel, newest first, by hand or from the feed."""
+    """Every update of the channel, newest first, by hand or from the feed; above them the
+    last checked periods of the update rhythm (oldest first, as a strip reads)."""
     channel = get_visible_channel(request, pk)
     user = request.user
     page = Paginator(channel.updates.select_related("logged_by"), PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -72,7 +75,12 @@ def update_log(request, pk):
     for update in page:
         update.channel = channel
         update.can_delete = rules.can_delete_update(user, update, chef=chef)
-    context = {"channel": channel, "page": page, "can_log_update": rules.can_log_update(user, channel)}
+    context = {
+        "channel": channel,
+        "page": page,
+        "rhythm_cells": [rhythm_cell(check) for check in reversed(rhythm_results(channel, limit=RHYTHM_STRIP))],
+        "can_log_update": rules.can_log_update(user, channel),
+    }
     return render(request, "channels/update_log.html", context)
 
 

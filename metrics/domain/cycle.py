@@ -109,55 +109,96 @@ class Facts:
     has_draft_evaluation: bool
 
 
+FACT_NAMES = (
+    "agreement_confirmed",
+    "approved_version",
+    "last_measured_on",
+    "last_evaluated_at",
+    "has_draft_evaluation",
+)
+
+
+def described_goals():
+    return Goal.objects.filter(plan=OuterRef("pk")).annotate(text=Trim("description")).exclude(text="")
+
+
+def the_plan(channel):
+    """The channel's plan as the steps read it: its newest version that was not rejected or withdrawn."""
+    return Plan.objects.filter(channel=channel).exclude(status__in=NOT_THE_PLAN).order_by("-version_number", "-pk")
+
+
+def plan_expressions() -> dict:
+    """The channel's plan (the_plan) as subqueries of a queryset of channels: its pk, each field
+    a step reads and whether it has a goal, as `cycle_plan_<field>`."""
+    plan = the_plan(OuterRef("pk"))
+    return {
+        "cycle_plan_pk": Subquery(plan.values("pk")[:1]),
+        **{f"cycle_plan_{name}": Subquery(plan.values(name)[:1]) for name in PLAN_FIELDS},
+        "cycle_plan_has_goal": Subquery(plan.annotate(has_goal=Exists(described_goals())).values("has_goal")[:1]),
+    }
+
+
+def fact_expressions() -> dict:
+    """The facts besides the plan, one subquery each, for a queryset of channels."""
+    return {
+        "agreement_confirmed": Exists(
+            Agreement.objects.filter(
+                channel=OuterRef("pk"), owner_confirmed_at__isnull=False, chef_confirmed_at__isnull=False
+            )
+        ),
+        "approved_version": Subquery(
+            Plan.objects.filter(channel=OuterRef("pk"), status=PlanStatus.GODKAND)
+            .order_by("-version_number")
+            .values("version_number")[:1]
+        ),
+        "last_measured_on": Subquery(
+            Measurement.objects.filter(channel=OuterRef("pk")).order_by("-on").values("on")[:1]
+        ),
+        "last_evaluated_at": Subquery(
+            Evaluation.objects.filter(channel=OuterRef("pk"), status=EvaluationStatus.DONE)
+            .order_by("-completed_at")
+            .values("completed_at")[:1]
+        ),
+        "has_draft_evaluation": Exists(
+            Evaluation.objects.filter(channel=OuterRef("pk"), status=EvaluationStatus.DRAFT)
+        ),
+    }
+
+
+def with_facts(channels):
+    """The channel page's query (channel_register.hooks.add_page_query): the facts and the plan's
+    fields read with the channel, as `cycle_<fact>` and `cycle_plan_<field>`, so that facts_of
+    costs no query."""
+    facts = {f"cycle_{name}": expression for name, expression in fact_expressions().items()}
+    return channels.annotate(**facts, **plan_expressions())
+
+
 def facts_of(channel: Channel) -> Facts:
     """Everything the steps read, in two queries whatever the number of plans, goals,
     agreements, measurements or evaluations: the channel's plan (whether it has a goal as a
-    subquery), and the channel with one subquery per other fact."""
-    described_goals = Goal.objects.filter(plan=OuterRef("pk")).annotate(text=Trim("description")).exclude(text="")
-    plan = (
-        Plan.objects.filter(channel_id=channel.pk)
-        .exclude(status__in=NOT_THE_PLAN)
-        .annotate(has_goal=Exists(described_goals))
-        # Every field a step reads, and no other: a deferred field read later would be a query.
-        .only("pk", *PLAN_FIELDS)
-        .order_by("-version_number", "-pk")
-        .first()
-    )
-    row = (
-        Channel.objects.filter(pk=channel.pk)
-        .annotate(
-            agreement_confirmed=Exists(
-                Agreement.objects.filter(
-                    channel=OuterRef("pk"), owner_confirmed_at__isnull=False, chef_confirmed_at__isnull=False
-                )
-            ),
-            approved_version=Subquery(
-                Plan.objects.filter(channel=OuterRef("pk"), status=PlanStatus.GODKAND)
-                .order_by("-version_number")
-                .values("version_number")[:1]
-            ),
-            last_measured_on=Subquery(
-                Measurement.objects.filter(channel=OuterRef("pk")).order_by("-on").values("on")[:1]
-            ),
-            last_evaluated_at=Subquery(
-                Evaluation.objects.filter(channel=OuterRef("pk"), status=EvaluationStatus.DONE)
-                .order_by("-completed_at")
-                .values("completed_at")[:1]
-            ),
-            has_draft_evaluation=Exists(
-                Evaluation.objects.filter(channel=OuterRef("pk"), status=EvaluationStatus.DRAFT)
-            ),
+    subquery), and the channel with one subquery per other fact; none when the channel came with
+    them (with_facts)."""
+    if hasattr(channel, "cycle_plan_pk"):
+        # The channel's page read the plan's fields with the channel (with_facts).
+        plan = None
+        if channel.cycle_plan_pk is not None:
+            plan = Plan(
+                pk=channel.cycle_plan_pk, **{name: getattr(channel, f"cycle_plan_{name}") for name in PLAN_FIELDS}
+            )
+            plan.has_goal = channel.cycle_plan_has_goal
+    else:
+        plan = (
+            the_plan(channel.pk)
+            .annotate(has_goal=Exists(described_goals()))
+            # Every field a step reads, and no other: a deferred field read later would be a query.
+            .only("pk", *PLAN_FIELDS)
+            .first()
         )
-        .values(
-            "status",
-            "agreement_confirmed",
-            "approved_version",
-            "last_measured_on",
-            "last_evaluated_at",
-            "has_draft_evaluation",
-        )
-        .get()
-    )
+    if hasattr(channel, "cycle_agreement_confirmed"):
+        # The channel's page read the facts with the channel (with_facts, through the hooks).
+        row = {"status": channel.status, **{name: getattr(channel, f"cycle_{name}") for name in FACT_NAMES}}
+    else:
+        row = Channel.objects.filter(pk=channel.pk).annotate(**fact_expressions()).values("status", *FACT_NAMES).get()
     return Facts(plan=plan, **row)
 
 
@@ -326,7 +367,8 @@ def latest_evaluations(channel: Channel) -> list[Evaluation]:
 def channel_page_section(request, channel: Channel) -> dict:
     """The channel page's section "Where the channel stands" (channel_register.hooks.add_page_sections):
     the cycle, the latest evaluations and whether the person may evaluate the channel (and would
-    continue a draft). Three queries whatever the channel's history; asking the rule costs what
+    continue a draft). Three queries whatever the channel's history, one (the evaluations) when
+    the channel came with its facts (with_facts); asking the rule costs what
     it costs everywhere on the page (nothing for the channel's owner, its unit's manager or an
     overseer; one query for another of the channel's people)."""
     facts = facts_of(channel)

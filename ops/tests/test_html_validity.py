@@ -133,6 +133,8 @@ def main_pages(org) -> dict[str, str]:
         "channel-agreement": (chef, reverse("channel_register:agreement_create", args=[channel.pk])),
         "channel-screenshot": (chef, reverse("channel_register:screenshot_create", args=[channel.pk])),
         "channel-removal": (chef, reverse("channel_register:removal_create", args=[channel.pk])),
+        "channel-screenshots": (chef, reverse("channel_register:screenshots", args=[channel.pk])),
+        "channel-removals": (chef, reverse("channel_register:removals", args=[channel.pk])),
         "channel-updates": (chef, reverse("channel_register:update_log", args=[channel.pk])),
         "channel-update-create": (chef, reverse("channel_register:update_create", args=[channel.pk])),
         "inventory-overdue": (kommunikator, reverse("channel_register:inventory_overdue")),
