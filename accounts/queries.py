@@ -282,8 +282,15 @@ def state_from_records(person: User, records: list[TrainingRecord], today: datet
 
 
 def training_counts(people: QuerySet[User]) -> dict[str, int]:
-    """How many of `people` (read through with_training) are in each training status, in one query."""
-    return people.aggregate(**{status: Count("pk", filter=Q(training_status=status)) for status in TRAINING_STATUSES})
+    """How many of `people` (read through with_training) are in each training status, in one query.
+
+    Grouped by the status rather than one filtered COUNT per status: the status (its CASE and
+    the subqueries it reads) is then compiled and evaluated once per person instead of once
+    per status, which was most of the training page's time."""
+    counts = dict.fromkeys(TRAINING_STATUSES, 0)
+    grouped = people.order_by().values_list("training_status").annotate(n=Count("pk"))
+    counts.update(dict(grouped))
+    return counts
 
 
 def people_with_expiring_training(today: datetime.date) -> QuerySet[User]:
