@@ -249,12 +249,10 @@ def with_training(people: QuerySet[User], today: datetime.date) -> QuerySet[User
     ).annotate(
         training_status=Case(
             When(training_open_ended=True, then=Value(TRAINING_VALID)),
-            When(
-                training_until__gte=today,
-                training_until__lte=training_warning_horizon(today),
-                then=Value(TRAINING_SOON),
-            ),
-            When(training_until__gte=today, then=Value(TRAINING_VALID)),
+            # Past the horizon first, so that "soon" needs one comparison: the subquery behind
+            # training_until is repeated in SQL wherever it is compared.
+            When(training_until__gt=training_warning_horizon(today), then=Value(TRAINING_VALID)),
+            When(training_until__gte=today, then=Value(TRAINING_SOON)),
             When(training_until__isnull=False, then=Value(TRAINING_EXPIRED)),
             default=Value(TRAINING_MISSING),
         )
