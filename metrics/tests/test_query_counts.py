@@ -28,19 +28,20 @@ METRICS = [Metric.FOLLOWERS, Metric.VISITS, Metric.COMMENTS]
 # user's role groups (the session is not saved within a minute of its last save:
 # accounts.middleware.IdleSessionMiddleware).
 
-# The frame, the channel (the unit's chef chain, owner and screenshot responsible joined), the
-# user's readable units (can_view_channel), the plan in force, its goals, the series of all the
+# The frame, the channel (the unit's chef chain, owner and screenshot responsible joined; the
+# user's readable units a subquery of it: channel_register.views.common.get_visible_channel),
+# the plan in force, its goals, the series of all the
 # goals' metrics (one query), the updates per day of the last 12 weeks, the latest values (who
 # recorded them joined), the recent imports (who uploaded them joined), the latest evaluation
 # and the unread badge.
 # The owner may record without a query: the unit's chef chain came with the channel and the
 # owner is a column of it.
-CHANNEL_PAGE_QUERIES = 13
-# The frame, the import (who uploaded it joined), the channel and the readable units (as on the
-# measuring page), the values the file would correct (domain.imports.corrections: one query,
+CHANNEL_PAGE_QUERIES = 12
+# The frame, the import (who uploaded it joined), the channel (the readable units a subquery of
+# it, as on the measuring page), the values the file would correct (domain.imports.corrections: one query,
 # the import's rows against the stored values), an earlier import of the same file, and the
 # unread badge.
-PREVIEW_QUERIES = 9
+PREVIEW_QUERIES = 8
 
 
 def goal(metric) -> dict:
@@ -109,9 +110,9 @@ def test_import_preview_query_count_same_for_one_and_three_corrections(client, o
 
 
 # The frame, the evaluation (its author, the completer, the plan and its links joined), the
-# channel and the readable units, the evaluation's goals, the series of all their metrics and
+# channel (the readable units a subquery of it), the evaluation's goals, the series of all their metrics and
 # the unread badge.
-EVALUATION_PAGE_QUERIES = 9
+EVALUATION_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [1, 3])

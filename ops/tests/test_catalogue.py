@@ -42,7 +42,7 @@ NOUNS: dict[str, str] = {
     "period": "period",
     "attempt": "försök",
     "character": "tecken",
-    "screenshot": "skärmbild",
+    "screenshot": "skärmdump",
     "update": "uppdater",
     "month": "månad",
     "decision": "beslut",
@@ -58,6 +58,7 @@ NOUNS: dict[str, str] = {
     "evaluation": "utvärdering",
     "event": "händelse",
     "change": "ändring",
+    "removal": "borttagning",
 }
 
 

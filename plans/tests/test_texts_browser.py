@@ -61,7 +61,8 @@ def test_a_newcomer_reads_counts_numbers_and_events_in_plain_swedish(live_server
     expect(page.locator("#signed-pdf-heading")).to_have_text("Beslutad plan (PDF)")
     assert_accessible(page)
 
-    page.goto(url(live_server, "channel_register:detail", channel.pk))
+    # The checked periods are on the update log (the channel's page shows the last one only).
+    page.goto(url(live_server, "channel_register:update_log", channel.pk))
     expect(page.locator("main")).to_contain_text("Kontrollerade perioder")
     expect(page.locator("main")).not_to_contain_text("De senaste 0")
     assert_accessible(page)
