@@ -10,12 +10,16 @@ permission `plans.change_plan`, granted to the author when the plan is created.
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
 
 from accounts.enums import DeputyCondition, UnitKind
 from accounts.models import Unit, User
 from accounts.queries import deputyships_of, is_absent, is_chef_of, is_overseer
-from accounts.rules import can_read_unit, has_object_perm, readable_unit_ids
+from accounts.rules import can_read_unit, readable_unit_ids
 from channel_register.rules import can_manage_channel
 
 from .enums import PENDING, STEP_ROLE, Action, PlanStatus, Step
@@ -56,8 +60,31 @@ def can_edit_plan(user: User, plan: Plan) -> bool:
         and user.is_authenticated
         and plan.author_id == user.pk
         and user.is_active
-        and has_object_perm(user, CHANGE_PLAN, plan)
+        and holds_change_plan(user, plan)
     )
+
+
+def holds_change_plan(user: User, plan: Plan) -> bool:
+    """The object permission `change_plan`, held by `user` or one of their groups, as
+    django-guardian's checker decides it but in one query instead of its two (the user's
+    permissions, then the groups'); kept on the user object for the rest of the request."""
+    held = user.__dict__.setdefault("_change_plan", {})
+    if plan.pk not in held:
+        if user.is_superuser:  # guardian grants a superuser every object permission
+            held[plan.pk] = True
+        else:
+            checker = ObjectPermissionChecker(user)
+            # Guardian's own filters, each in a subquery of its own (so each uses its index).
+            by_user, by_group = (
+                Permission.objects.filter(**filters).values("pk")
+                for filters in (checker.get_user_filters(plan), checker.get_group_filters(plan))
+            )
+            held[plan.pk] = Permission.objects.filter(
+                Q(pk__in=by_user) | Q(pk__in=by_group),
+                content_type=ContentType.objects.get_for_model(Plan),
+                codename=CHANGE_PLAN.split(".", 1)[1],
+            ).exists()
+    return held[plan.pk]
 
 
 @dataclass(frozen=True)

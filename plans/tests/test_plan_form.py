@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms as django_forms
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from accounts.enums import Role, UnitKind
 from accounts.tests.factories import UnitFactory, make_user
 from channel_register.tests.channel_factories import trained
+from plans import forms as plan_forms
 from plans.domain.drafts import CONTENT_FIELDS, save_draft
 from plans.domain.validation import REQUIRED_TEXT, REQUIRED_VALUES
 from plans.enums import PlanStatus
@@ -463,3 +465,17 @@ def test_plan_create_person_of_another_unit_refused_and_choices_follow_chosen_un
     document = page(response)
     assert len(document.find_all(id="id_responsible_error")) == 1
     assert option_values(document, "responsible") == ["", str(org.chef2.pk), str(org.medarbetare2.pk)]
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos", "value"),
+    [
+        (plan_forms.Select, django_forms.Select, "a"),
+        (plan_forms.SelectMultiple, django_forms.SelectMultiple, ["a", "c"]),
+    ],
+)
+def test_selects_written_in_python_are_djangos_own_html(ours, djangos, value):
+    choices = [("", "Choose"), ("a", "<b>A & B</b>"), ("b", "B"), ("Group", [("c", "C"), ("d", "D")])]
+    attrs = {"id": "id_x", "required": True, "disabled": False, "aria-describedby": 'x"y'}
+
+    assert ours(choices=choices).render("x", value, attrs) == djangos(choices=choices).render("x", value, attrs)

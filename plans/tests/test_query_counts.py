@@ -31,13 +31,13 @@ HOME_QUERIES = 10
 LIST_QUERIES = 7
 # The frame, the plan (unit, chef, author and every person field joined), the versions, the
 # decisions of every version (one prefetch, deciders joined: the plan's own decisions are taken
-# from it), the timeline (users joined), the goals, the other people, the guardian check of
-# change_plan (user and group permissions, two queries, cached for the page), and the unread
-# badge.
-DETAIL_QUERIES = 12
-# An approved version's page: the same, less the guardian check (an approved plan is not
-# editable, so change_plan is never asked), plus its signed record (without the PDF's bytes)
-# for the PDF section.
+# from it), the timeline (users joined), the goals, the other people, the check of change_plan
+# (user and group permissions in one query: rules.holds_change_plan, kept for the page), and the
+# unread badge.
+DETAIL_QUERIES = 11
+# An approved version's page: the same, less the check of change_plan (an approved plan is not
+# editable, so it is never asked), plus its signed record (without the PDF's bytes) for the PDF
+# section.
 APPROVED_DETAIL_QUERIES = 11
 
 
@@ -47,13 +47,13 @@ APPROVED_DETAIL_QUERIES = 11
 # named (one query for the four person fields: queries.plan_people), and the unread badge.
 CREATE_QUERIES = 9
 # The plan form, saved draft: the frame, the plan (unit and every person field joined), the
-# guardian check of change_plan (user and group permissions, two queries), the goals and the
+# check of change_plan (user and group permissions in one query), the goals and the
 # other people (one prefetch each, shared by the form, the goal rows and the submission check),
 # the form's unit choices, the units below the plan's unit, the unit's channels a first version
 # may be written for, the people who may be named (one query for the four fields), and the
 # unread badge. (A returned plan adds its latest return; a first version with its own planned
 # channel adds whether it still is.)
-EDIT_QUERIES = 13
+EDIT_QUERIES = 12
 
 
 def library_staff(org, n: int) -> list:
