@@ -4,6 +4,7 @@ the PostgreSQL tables live side by side and each run replaces only its own)."""
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 from .measure import Result
@@ -58,7 +59,8 @@ def header(meta: dict) -> str:
     return (
         "Tider i processens CPU-tid (median och p95) där inget annat sägs, golv och mål i samma omgångar "
         "(A B A B efter uppvärmning); × golvet är medianernas kvot. "
-        f"Körd {meta['date']} på {meta['database']} ({meta['dataset']}), {meta['cores']} kärnor, "
+        f"Körd {meta['date']} på {meta['database']} ({meta['dataset']}), commit {meta['commit']}, "
+        f"{meta['cores']} kärnor, "
         f"belastning {meta['load']} före körningen, {meta['pairs']} par per fall; "
         f"skala {meta['scale']}: {meta['size']}."
     )
@@ -87,4 +89,14 @@ def write(results: list[Result], meta: dict, *, json_path: Path, doc_path: Path 
 
 def machine() -> dict:
     load = os.getloadavg()
-    return {"cores": os.cpu_count(), "load": " / ".join(f"{value:.2f}" for value in load)}
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as make does
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = "okänd"
+    return {"cores": os.cpu_count(), "load": " / ".join(f"{value:.2f}" for value in load), "commit": commit}
