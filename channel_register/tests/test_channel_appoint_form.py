@@ -81,3 +81,26 @@ def test_appoint_forged_choice_of_untrained_person_refused_with_the_reason(clien
 
     assert (response.status_code, response.context["form"].errors) == (200, {field: [message]})
     assert channel_row(channel) == before
+
+
+# The frame (session, user, role groups), the channel (the readable units a subquery of it), the
+# channel's other people, the units under the chef's unit and the unit's people with their
+# training (the form's choices and who is unavailable: one query each), whom of the unavailable
+# the chef may register training for (one query, not one per person), the unread badge, and the
+# three person fields' options.
+APPOINT_QUERIES = 12
+
+
+@pytest.mark.parametrize("untrained", [1, 3])
+def test_appoint_page_query_count_same_for_one_and_three_untrained_people(
+    client, org, people, untrained, django_assert_num_queries
+):
+    for number in range(untrained):
+        make_user(Role.MEDARBETARE, unit=org.library, full_name=f"Otränad {number}")
+    client.force_login(org.chef)
+
+    with django_assert_num_queries(APPOINT_QUERIES):
+        page = client.get(reverse("channel_register:appoint", args=[people["channel"].pk])).content.decode()
+
+    links = re.findall(rf'href="{reverse("people:trainings")}\?person=(\d+)"', page)
+    assert len(links) == 3 + untrained  # Maja, Vera, the chef, and the untrained ones

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.rules import can_register_training_for
+from accounts.rules import training_registrable
 from kob_social.errors import Conflict, NotAllowed, errors_to_form
 
 from .. import rules
@@ -62,9 +62,12 @@ def appoint(request, pk):
 
 def appoint_context(request, channel, form: AppointForm) -> dict:
     """The form, and who cannot be appointed and why, each with a link to register their
-    training for whoever may (accounts.rules.can_register_training_for)."""
+    training for whoever may (accounts.rules.can_register_training_for, asked of them all in one
+    query: training_registrable)."""
+    people = [person.pk for person, _reason in form.unavailable]
+    registrable = set(training_registrable(request.user).filter(pk__in=people).values_list("pk", flat=True))
     unavailable = [
-        {"person": person, "reason": reason, "can_register": can_register_training_for(request.user, person)}
+        {"person": person, "reason": reason, "can_register": person.pk in registrable}
         for person, reason in form.unavailable
     ]
     return {"channel": channel, "form": form, "unavailable": unavailable}
