@@ -92,11 +92,12 @@ def test_plan_decisions_table_says_the_outcome_not_the_button(client, org):
     assert "<td>Godkänn</td>" not in html
 
 
-def test_channel_page_without_checked_periods_says_there_are_none(client, org):
+def test_update_log_without_checked_periods_says_there_are_none(client, org):
     channel = active_channel(org)
     client.force_login(org.chef)
 
-    text = page_text(client.get(reverse("channel_register:detail", args=[channel.pk])))
+    # The checked periods are on the update log (the channel's page shows the last one only).
+    text = page_text(client.get(reverse("channel_register:update_log", args=[channel.pk])))
 
     assert "Kontrollerade perioder" in text
     assert "De senaste 0" not in text
