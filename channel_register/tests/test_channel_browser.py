@@ -27,7 +27,8 @@ from playwright.sync_api import expect
 
 from accounts.enums import Role
 from accounts.tests.factories import PASSWORD, AbsenceFactory, make_user
-from channel_register.domain.channels import appoint, record_screenshot
+from channel_register.domain.channels import appoint, log_removal, record_screenshot
+from channel_register.enums import RemovalCategory
 from channel_register.models import Channel, ChannelUpdate, RosterWeek, ScreenshotDuty
 from kob_social.testing.browser import assert_accessible
 
@@ -477,3 +478,47 @@ def test_owner_logs_an_update_with_the_keyboard_and_sees_it_listed(live_server, 
     expect(page.locator(".messages .message--success")).to_be_visible()
     expect(page.locator("table.update-table")).to_have_count(0)
     assert ChannelUpdate.objects.count() == 0
+
+
+@pytest.mark.parametrize("viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_channel_page_summaries_lead_by_keyboard_to_their_pages_accessibly(
+    live_server, page, org, settings, tmp_path, viewport
+):
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    channel = active_channel(org)
+    trained(org.medarbetare)
+    channel = appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    record_screenshot(
+        channel.pk, actor=org.medarbetare, taken_on=today, url=channel.url, uploads=[png_upload("bild.png")]
+    )
+    log_removal(
+        channel.pk,
+        actor=org.medarbetare,
+        removed_on=today,
+        category=RemovalCategory.ADVERTISING,
+        description="Reklam för en tävling",
+        upload=png_upload("bevis.png"),
+    )
+    if viewport:
+        page.set_viewport_size(viewport)
+
+    sign_in(page, live_server, "medarbetare")
+    for name, heading in [
+        ("channel_register:update_log", "rhythm-heading"),
+        ("channel_register:screenshots", "duties-heading"),
+        ("channel_register:removals", None),
+    ]:
+        page.goto(url(live_server, "channel_register:detail", channel.pk))
+        assert_accessible(page)
+        # The page's summary links to the whole list; reached with Tab and followed with Enter.
+        tab_to(page, f"main a[href='{reverse(name, args=[channel.pk])}'] >> nth=-1", limit=200)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(url(live_server, name, channel.pk))
+        if heading:
+            expect(page.locator(f"#{heading}")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        assert dangling_aria_references(page) == []
+        assert_accessible(page)
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    expect(page.locator("main table tbody tr").first).to_contain_text("bevis.png")
