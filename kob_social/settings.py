@@ -9,6 +9,7 @@ Malformed values fail loudly at start-up.
 """
 
 import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -409,6 +410,24 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 # The diarienummer of a plan: {year} and {seq} are filled in at the first submission.
 DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
+
+# References to the Region's records (kob_social.records), each a regular expression the whole
+# value must match, and an example shown with the message when it does not: the number of a case in
+# the Region's case system (a removal's, a closure's, a plan's registration), and the entry of the
+# dokumenthanteringsplan / gallringsbeslut that governs a channel's records.
+CASE_NUMBER_PATTERN = env("CASE_NUMBER_PATTERN", default=r"[A-ZÅÄÖ]{1,8} ?\d{4}[-/]\d{1,6}")
+CASE_NUMBER_EXAMPLE = env("CASE_NUMBER_EXAMPLE", default="KUN2026-00123")
+RECORDS_REFERENCE_PATTERN = env("RECORDS_REFERENCE_PATTERN", default=r"\S.{0,198}")
+RECORDS_REFERENCE_EXAMPLE = env(
+    "RECORDS_REFERENCE_EXAMPLE", default="Dokumenthanteringsplan Kultur och bildning 4.2.1"
+)
+for _name in ("CASE_NUMBER_PATTERN", "RECORDS_REFERENCE_PATTERN"):
+    try:
+        re.compile(globals()[_name])
+    except re.error as _error:
+        raise ImproperlyConfigured(f"{_name} is not a regular expression: {_error}") from None
+    if re.fullmatch(globals()[_name], globals()[_name.replace("PATTERN", "EXAMPLE")]) is None:
+        raise ImproperlyConfigured(f"{_name.replace('PATTERN', 'EXAMPLE')} must match {_name}.")
 
 # The signed plan PDF (plans.pdf, plans.signing): the place printed in the signature block, and
 # an optional PKCS#12 certificate with which the stored PDF is signed digitally (PAdES).
