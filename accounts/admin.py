@@ -33,7 +33,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("name", "kind", "parent", "chef")
+    list_display = ("name", "kind", "parent", "chef", "signature_place")
     list_filter = ("kind",)
     search_fields = ("name",)
     list_select_related = ("parent", "chef")

@@ -37,6 +37,17 @@ class Unit(models.Model):
         on_delete=models.SET_NULL,
         related_name="units_led",
     )
+    # The place ("Ort") of the signature block of the unit's signed plans; empty: the
+    # installation's (settings.PDF_SIGNATURE_PLACE). See `place`.
+    signature_place = models.CharField(
+        _("place in the signature block (Ort)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Printed with the manager's signature on the unit's plans. Empty: the place set for the "
+            "whole installation (PDF_SIGNATURE_PLACE)."
+        ),
+    )
     history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
     class Meta:
@@ -52,6 +63,11 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def place(self) -> str:
+        """Where the unit's plans are signed: its own place, or the installation's."""
+        return self.signature_place or settings.PDF_SIGNATURE_PLACE
 
     def clean(self):
         parent_kind = self.parent.kind if self.parent_id else None

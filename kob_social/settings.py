@@ -418,9 +418,7 @@ DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
 CASE_NUMBER_PATTERN = env("CASE_NUMBER_PATTERN", default=r"[A-ZÅÄÖ]{1,8} ?\d{4}[-/]\d{1,6}")
 CASE_NUMBER_EXAMPLE = env("CASE_NUMBER_EXAMPLE", default="KUN2026-00123")
 RECORDS_REFERENCE_PATTERN = env("RECORDS_REFERENCE_PATTERN", default=r"\S.{0,198}")
-RECORDS_REFERENCE_EXAMPLE = env(
-    "RECORDS_REFERENCE_EXAMPLE", default="Dokumenthanteringsplan Kultur och bildning 4.2.1"
-)
+RECORDS_REFERENCE_EXAMPLE = env("RECORDS_REFERENCE_EXAMPLE", default="Dokumenthanteringsplan Kultur och bildning 4.2.1")
 for _name in ("CASE_NUMBER_PATTERN", "RECORDS_REFERENCE_PATTERN"):
     try:
         re.compile(globals()[_name])

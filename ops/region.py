@@ -71,7 +71,7 @@ from metrics.enums import CATALOGUE, DERIVED, Conclusion, EvaluationStatus, Metr
 from metrics.models import Evaluation, EvaluationDuty, EvaluationGoal, Measurement
 from notifications.models import Notification
 from plans.domain.archive import build_snapshot, fingerprint
-from plans.enums import Action, Metric, PlanStatus, Step
+from plans.enums import AccessibilityPractice, Action, Metric, PlanStatus, StatisticsUse, Step
 from plans.models import ClosureRequest, Decision, DiarieCounter, Goal, Plan, SignedPlan
 
 # --- The sizes ------------------------------------------------------------------------------------
@@ -892,8 +892,16 @@ class _Builder:
             terms_reviewed_on=self.day_of(version.created) - datetime.timedelta(days=10),
             terms_reviewed_by=plan.owner.user,
             case_routine="Frågor om enskilda ärenden hänvisas till e-post och diarieförs.",
+            records_reference="Dokumenthanteringsplan Kultur och bildning 4.2.1",
+            statistics_use=StatisticsUse.USED,
+            privacy_notice_url="https://www.regionuppsala.se/om-webbplatsen/personuppgifter/",
+            processing_register_entry="Registret över behandlingar, Kultur och bildning: sociala medier",
+            data_requests_by="Region Uppsalas dataskyddsfunktion",
             personal_data_note="Regionen är gemensamt personuppgiftsansvarig med plattformen.",
             accessibility_routine="Alt-text på alla bilder och textning av alla filmer.",
+            alt_texts=AccessibilityPractice.IN_ROUTINE,
+            captions=AccessibilityPractice.IN_ROUTINE,
+            readable_hashtags=AccessibilityPractice.IN_ROUTINE,
             channel_information=(
                 "Kanalen drivs av Region Uppsala, Kultur och bildning. Inlägg kan vara allmänna handlingar."
             ),

@@ -28,7 +28,7 @@ from .domain.closures import create_closure_request
 from .domain.closures import transition as closure_transition
 from .domain.drafts import create_draft, revise
 from .domain.transitions import transition
-from .enums import Action, Metric
+from .enums import AccessibilityPractice, Action, Metric, StatisticsUse
 from .models import ClosureRequest, Plan
 
 
@@ -50,8 +50,16 @@ def _content(unit, person, platform, name, url, **extra):
         "terms_reviewed_on": date(2026, 9, 15),
         "terms_reviewed_by": person,
         "case_routine": "Frågor om enskilda ärenden hänvisas till e-post och diarieförs.",
+        "records_reference": "Dokumenthanteringsplan Kultur och bildning 4.2.1",
+        "statistics_use": StatisticsUse.USED,
+        "privacy_notice_url": "https://www.regionuppsala.se/om-webbplatsen/personuppgifter/",
+        "processing_register_entry": "Registret över behandlingar, Kultur och bildning: sociala medier",
+        "data_requests_by": "Region Uppsalas dataskyddsfunktion",
         "personal_data_note": "Regionen är gemensamt personuppgiftsansvarig med plattformen.",
         "accessibility_routine": "Alt-text på alla bilder och textning av alla filmer.",
+        "alt_texts": AccessibilityPractice.IN_ROUTINE,
+        "captions": AccessibilityPractice.IN_ROUTINE,
+        "readable_hashtags": AccessibilityPractice.IN_ROUTINE,
         "channel_information": (
             "Kanalen drivs av Region Uppsala, Kultur och bildning. Inlägg kan vara allmänna handlingar."
         ),

@@ -56,6 +56,33 @@ class Metric(models.TextChoices):
     OTHER = "annat", _("Other")
 
 
+class StatisticsUse(models.TextChoices):
+    """Whether the unit uses the platform's statistics of the page (Insights and the like): the
+    page owner is then joint controller with the platform for that processing (EU-domstolen
+    C-210/16, Wirtschaftsakademie)."""
+
+    USED = "ja", _("Yes, the platform's statistics are used")
+    NOT_USED = "nej", _("No, the platform's statistics are not used")
+
+
+class AccessibilityPractice(models.TextChoices):
+    """How the plan's accessibility routine covers one practice (DOS-lagen asks third-party
+    services to be accessible "as far as possible"): part of the routine, or not possible in
+    this channel, which the routine then explains."""
+
+    IN_ROUTINE = "ingar", _("Part of the routine")
+    NOT_POSSIBLE = "ej_mojligt", _("Not possible in this channel (say why in the routine)")
+
+
+# The rules added after plans had been approved without them (issue 19), by the key under which
+# a plan approved before them records that it does not meet one (Plan.missing_later_rules).
+LATER_RULES = {
+    "records_reference": _("a reference to the records management plan"),
+    "personal_data": _("the personal data section"),
+    "accessibility": _("what the accessibility routine covers"),
+}
+
+
 class PlanStatus(models.TextChoices):
     UTKAST = "utkast", _("Draft")
     HOS_CHEF = "hos_chef", _("With the manager")

@@ -50,11 +50,24 @@ SECTIONS = [
     (_("Update frequency and working time"), ["update_count", "update_period", "working_hours_per_week"]),
     (_("Archiving"), ["screenshot_responsible"]),
     (
-        _("Law, personal data and accessibility"),
-        ["terms_reviewed_on", "terms_reviewed_by", "case_routine", "personal_data_note", "accessibility_routine"],
+        _("Law and records"),
+        ["terms_reviewed_on", "terms_reviewed_by", "case_routine", "records_reference", "registration_number"],
     ),
+    (
+        _("Personal data"),
+        [
+            "statistics_use",
+            "privacy_notice_url",
+            "processing_register_entry",
+            "data_requests_by",
+            "personal_data_note",
+        ],
+    ),
+    (_("Accessibility"), ["accessibility_routine", "alt_texts", "captions", "readable_hashtags"]),
     (_("Information on the channel"), ["channel_information"]),
 ]
+# Answered by choosing one of a few options (the model's choices), shown as radio buttons.
+RADIO_FIELDS = ("statistics_use", "alt_texts", "captions", "readable_hashtags")
 
 HELP_TEXTS = {
     "platform": _(
@@ -83,10 +96,32 @@ HELP_TEXTS = {
     "terms_reviewed_on": _("When the platform's terms of use were read and judged acceptable."),
     "terms_reviewed_by": _("Someone in the plan's unit with valid training in social media law."),
     "case_routine": _("What happens when a question about an individual case arrives in the channel?"),
-    "personal_data_note": _("The unit is joint controller with the platform for personal data on the page."),
-    "accessibility_routine": _("For example: alt texts on every image, captions on every video."),
+    "records_reference": _(
+        "Which entry of the records management plan (dokumenthanteringsplan) or which gallringsbeslut "
+        "governs the channel's records, as the archive law requires. Ask the registry if you do not know."
+    ),
+    "registration_number": _("If the plan is registered in the Region's case system: its number. Not required."),
+    "statistics_use": _(
+        "The unit is joint controller with the platform for the personal data of the page, and also for "
+        "the statistics the platform makes of its visitors when the unit uses them."
+    ),
+    "privacy_notice_url": _("Where the channel tells visitors how their personal data is handled."),
+    "processing_register_entry": _(
+        "The entry for the channel in the Region's register of processing activities (article 30 GDPR)."
+    ),
+    "data_requests_by": _(
+        "Who answers when someone asks for their personal data or wants it corrected or erased, "
+        "for example the Region's data protection function."
+    ),
+    "personal_data_note": _("Anything else about personal data in the channel. Not required."),
+    "accessibility_routine": _(
+        "How the channel is kept accessible as far as the platform allows: alt texts on every image, "
+        "captions on every video, hashtags written so that they can be read aloud."
+    ),
+    "readable_hashtags": _("Each word with a capital letter, so that screen readers read the words."),
     "channel_information": _(
-        "The channel must say who runs it, how to contact you, and that posts may be public records."
+        "The channel must say who runs it, its purpose, that posts become public records (allmänna "
+        "handlingar), what is removed, and where to reach the administration for errands."
     ),
 }
 
@@ -224,7 +259,9 @@ class PlanForm(forms.ModelForm):
             "supervision": forms.Textarea(attrs={"rows": 4}),
             "target_groups": forms.Textarea(attrs={"rows": 3}),
             "case_routine": forms.Textarea(attrs={"rows": 3}),
-            "personal_data_note": forms.Textarea(attrs={"rows": 3}),
+            "personal_data_note": forms.Textarea(attrs={"rows": 2}),
+            "privacy_notice_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            **dict.fromkeys(RADIO_FIELDS, forms.RadioSelect),
             "accessibility_routine": forms.Textarea(attrs={"rows": 3}),
             "channel_information": forms.Textarea(attrs={"rows": 3}),
             "update_count": forms.NumberInput(attrs={"max": MAX_UPDATE_COUNT}),
@@ -242,6 +279,8 @@ class PlanForm(forms.ModelForm):
         offer_listed(self.fields["unit"], units, lambda: self.units)
         self.fields["unit"].empty_label = None
         self.fields["platform"].choices = [("", _("Choose a platform")), *Platform.choices]
+        for name in RADIO_FIELDS:  # no "---------" button: not answering is leaving them all unchosen
+            self.fields[name].choices = Plan._meta.get_field(name).choices
         unit = self._chosen_unit()
         self.unit_ids = unit_and_descendant_ids(unit) if unit is not None else set()
         people = plan_people(self.unit_ids, timezone.localdate(), keep=self._named_now())
@@ -495,6 +534,7 @@ CLOSURE_HELP = {
     "account_fate": _(
         "Is the account deleted, or kept with a notice? A final screenshot record is needed before closing."
     ),
+    "case_number": _("If the closure is registered in the Region's case system: its number. Not required."),
 }
 
 
@@ -505,7 +545,7 @@ class ClosureForm(forms.ModelForm):
 
     class Meta:
         model = ClosureRequest
-        fields = ClosureRequest.ANALYSIS_FIELDS
+        fields = ClosureRequest.CONTENT_FIELDS
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ClosureRequest.ANALYSIS_FIELDS}
         help_texts = CLOSURE_HELP
 
@@ -516,7 +556,7 @@ class ClosureForm(forms.ModelForm):
             self.fields["revision"].initial = self.instance.revision
 
     def analysis(self) -> dict:
-        return {name: self.cleaned_data.get(name, "") for name in ClosureRequest.ANALYSIS_FIELDS}
+        return {name: self.cleaned_data.get(name, "") for name in ClosureRequest.CONTENT_FIELDS}
 
 
 class ClosureDecisionForm(forms.Form):

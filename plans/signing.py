@@ -70,8 +70,9 @@ def call_outside_event_loop(function, *args):
         return pool.submit(function, *args).result()
 
 
-def sign_pdf(pdf: bytes) -> bytes | None:
-    """The PDF signed as PAdES with the configured certificate, or None when none is configured."""
+def sign_pdf(pdf: bytes, *, location: str = "") -> bytes | None:
+    """The PDF signed as PAdES with the configured certificate, or None when none is configured.
+    `location`: where it was signed (the signature block's place); empty: the installation's."""
     if not signing_configured():
         return None
     signer = load_signer()
@@ -80,7 +81,7 @@ def sign_pdf(pdf: bytes) -> bytes | None:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=SIGNATURE_REASON,
-        location=settings.PDF_SIGNATURE_PLACE,
+        location=location or settings.PDF_SIGNATURE_PLACE,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     output = call_outside_event_loop(signers.PdfSigner(metadata, signer=signer).sign_pdf, writer)

@@ -129,8 +129,22 @@ def build_snapshot(plan: Plan) -> dict:
             ("target_groups", _label("target_groups"), plan.target_groups),
             ("terms_reviewed", _("The platform's terms reviewed"), _terms(plan)),
             ("case_routine", _label("case_routine"), plan.case_routine),
+            ("records_reference", _label("records_reference"), plan.records_reference),
+            ("registration_number", _label("registration_number"), plan.registration_number),
+            (
+                "statistics_use",
+                _label("statistics_use"),
+                plan.get_statistics_use_display() if plan.statistics_use else "",
+            ),
+            ("privacy_notice_url", _label("privacy_notice_url"), plan.privacy_notice_url),
+            ("processing_register_entry", _label("processing_register_entry"), plan.processing_register_entry),
+            ("data_requests_by", _label("data_requests_by"), plan.data_requests_by),
             ("personal_data_note", _label("personal_data_note"), plan.personal_data_note),
             ("accessibility_routine", _label("accessibility_routine"), plan.accessibility_routine),
+            *(
+                (name, _label(name), getattr(plan, f"get_{name}_display")() if getattr(plan, name) else "")
+                for name in ("alt_texts", "captions", "readable_hashtags")
+            ),
             ("channel_information", _label("channel_information"), plan.channel_information),
         ]
         goals = [
@@ -170,13 +184,7 @@ def build_snapshot(plan: Plan) -> dict:
                 }
                 for decision in decisions
             ],
-            "signature": {
-                "statement": _("I have read, and approve, this action plan"),
-                "place": settings.PDF_SIGNATURE_PLACE,
-                "date": timezone.localdate(chef_decision.decided_at).isoformat() if chef_decision else "",
-                "signed_at": _local(chef_decision.decided_at) if chef_decision else "",
-                **(_person(chef_decision.decided_by, chef_decision.acting_for) if chef_decision else _person(None)),
-            },
+            "signature": signature(plan, chef_decision),
             "director_decision": (
                 {
                     "outcome": _outcome(director_decision.outcome),
@@ -189,6 +197,25 @@ def build_snapshot(plan: Plan) -> dict:
                 else None
             ),
         }
+
+
+def signature(plan: Plan, chef_decision: Decision | None) -> dict:
+    """The signature block of the template, as the signed PDF prints it and the plan's page
+    shows it: the statement, the place (the unit's, or the installation's: Unit.place), the
+    date and the name of the chef who approved the chef step; no date or name before that."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "statement": _("I have read, and approve, this action plan"),
+            "place": plan.unit.place,
+            "date": timezone.localdate(chef_decision.decided_at).isoformat() if chef_decision else "",
+            "signed_at": _local(chef_decision.decided_at) if chef_decision else "",
+            **(_person(chef_decision.decided_by, chef_decision.acting_for) if chef_decision else _person(None)),
+        }
+
+
+def chef_signature(decisions: list[Decision]) -> Decision | None:
+    """The decision that signs the plan: the last approval at the chef step."""
+    return _last(decisions, Step.CHEF)
 
 
 def _terms(plan: Plan) -> str:
@@ -234,7 +261,8 @@ def render(signed_plan_id: int) -> bool:
     signed = SignedPlan.objects.get(pk=signed_plan_id)
     try:
         pdf = render_plan_pdf(signed.snapshot, fingerprint=signed.snapshot_sha256)
-        signed_pdf = sign_pdf(pdf)
+        # The snapshot's place: the unit's when it had one (older snapshots: the installation's).
+        signed_pdf = sign_pdf(pdf, location=signed.snapshot.get("signature", {}).get("place", ""))
     except Exception as exc:
         release(signed_plan_id, f"{type(exc).__name__}: {exc}")
         raise

@@ -123,12 +123,15 @@ def transition(
 
 def _refuse_approving_stored_errors(kind: ChainKind, document) -> None:
     """What could not be submitted today cannot be approved either: a value stored before a
-    limit existed (negative hours, a year-9999 deadline) is sent back, not signed."""
+    limit existed (negative hours, a year-9999 deadline), or a plan submitted before a rule that
+    requires more (issue 19: records reference, personal data, accessibility), is sent back, not
+    signed."""
     errors = kind.submission_errors(document)
     if errors:
         fields = ", ".join(sorted({_field_label(kind.model, key) for key in errors}))
         message = _(
-            "It cannot be approved: it holds values that are not allowed (%(fields)s). Return it for changes instead."
+            "It cannot be approved: it lacks what the rules require, or holds values that are not allowed "
+            "(%(fields)s). Return it for changes instead."
         )
         raise Incomplete({"__all__": [message % {"fields": fields}]})
 

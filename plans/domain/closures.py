@@ -27,14 +27,14 @@ def closure_errors(closure: ClosureRequest) -> dict[str, list[str]]:
         for field in ClosureRequest.ANALYSIS_FIELDS
         if not getattr(closure, field).strip()
     }
-    for field, messages in field_errors(closure, ClosureRequest.ANALYSIS_FIELDS).items():
+    for field, messages in field_errors(closure, ClosureRequest.CONTENT_FIELDS).items():
         errors.setdefault(field, []).extend(messages)
     return errors
 
 
 def _refuse_overlong(closure: ClosureRequest) -> None:
     # The form checks the same; this refuses an analysis that did not come through it.
-    if errors := field_errors(closure, ClosureRequest.ANALYSIS_FIELDS):
+    if errors := field_errors(closure, ClosureRequest.CONTENT_FIELDS):
         raise Incomplete(errors)
 
 
@@ -72,7 +72,7 @@ def create_closure_request(channel_id: int, *, actor: User, analysis: dict, reas
         channel=channel,
         unit=channel.unit,
         author=actor,
-        **{field: (analysis.get(field) or "").strip() for field in ClosureRequest.ANALYSIS_FIELDS},
+        **{field: (analysis.get(field) or "").strip() for field in ClosureRequest.CONTENT_FIELDS},
     )
     _refuse_overlong(closure)
     closure._history_user = actor
@@ -115,10 +115,10 @@ def save_closure_request(closure_id: int, *, actor: User, expected_revision: int
         event.about = closure
         if not rules.can_edit_closure(actor, closure):
             raise NotAllowed(_("Only the author can edit the request, while it is a draft or returned."))
-        for field in ClosureRequest.ANALYSIS_FIELDS:
+        for field in ClosureRequest.CONTENT_FIELDS:
             setattr(closure, field, (analysis.get(field) or "").strip())
         _refuse_overlong(closure)
         claim_revision(closure, revision=expected_revision)
         closure._history_user = actor
-        closure.save(update_fields=[*ClosureRequest.ANALYSIS_FIELDS, "revision", "updated_at"])
+        closure.save(update_fields=[*ClosureRequest.CONTENT_FIELDS, "revision", "updated_at"])
     return closure

@@ -17,8 +17,17 @@ REQUIRED_TEXT = [
     "update_period",
     "target_groups",
     "case_routine",
-    "personal_data_note",
+    "records_reference",
+    # Personal data: the page owner is joint controller with the platform (C-210/16).
+    "statistics_use",
+    "privacy_notice_url",
+    "processing_register_entry",
+    "data_requests_by",
+    # Accessibility (DOS-lagen): the routine, and what it covers practice by practice.
     "accessibility_routine",
+    "alt_texts",
+    "captions",
+    "readable_hashtags",
     "channel_information",
 ]
 REQUIRED_VALUES = [

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Unit
 from channel_register.models import Channel
 from kob_social.history import AddressedHistoricalRecord
+from kob_social.records import CASE_NUMBER_MAX_LENGTH, valid_case_number
 
 from ..enums import PlanStatus
 from .chain import ChainStateMixin
@@ -26,6 +27,13 @@ class ClosureRequest(ChainStateMixin, models.Model):
     visitor_figures = answer_field(_("Visitor figures"))
     followers_notice = answer_field(_("How are the followers told?"))
     account_fate = answer_field(_("What happens to the account?"))
+    # The closure's case in the Region's case system, if it is registered there (optional).
+    case_number = models.CharField(
+        _("Registration number in the Region's case system"),
+        max_length=CASE_NUMBER_MAX_LENGTH,
+        blank=True,
+        validators=[valid_case_number],
+    )
 
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.UTKAST)
     revision = models.PositiveIntegerField(default=0)
@@ -40,7 +48,9 @@ class ClosureRequest(ChainStateMixin, models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     history = HistoricalRecords(bases=[AddressedHistoricalRecord])
 
+    # The analysis: every part is needed to submit. CONTENT_FIELDS: everything the author writes.
     ANALYSIS_FIELDS = ["reason", "measures_tried", "visitor_figures", "followers_notice", "account_fate"]
+    CONTENT_FIELDS = [*ANALYSIS_FIELDS, "case_number"]
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -23,6 +23,12 @@ from accounts.models import Unit
 from channel_register.enums import FrequencyPeriod, Platform
 from channel_register.models.channel import valid_hours_per_week
 from kob_social.history import AddressedHistoricalRecord
+from kob_social.records import (
+    CASE_NUMBER_MAX_LENGTH,
+    RECORDS_REFERENCE_MAX_LENGTH,
+    valid_case_number,
+    valid_records_reference,
+)
 
 from ..enums import (
     ANSWER_MAX_LENGTH,
@@ -31,9 +37,11 @@ from ..enums import (
     EARLIEST_DATE,
     MAX_UPDATE_COUNT,
     MIN_UPDATE_COUNT,
+    AccessibilityPractice,
     Action,
     Metric,
     PlanStatus,
+    StatisticsUse,
     Step,
 )
 from .chain import ChainStateMixin, on_exactly_one_document
@@ -169,8 +177,47 @@ class Plan(ChainStateMixin, models.Model):
         related_name="+",
     )
     case_routine = answer_field(_("Routine for individual cases (enskilda ärenden) in the channel"))
-    personal_data_note = answer_field(_("Personal data"))
+    # Arkivlagen: the entry of the dokumenthanteringsplan / gallringsbeslut that governs the
+    # channel's records, in the format the installation sets (kob_social.records).
+    records_reference = models.CharField(
+        _("Reference to the records management plan"),
+        max_length=RECORDS_REFERENCE_MAX_LENGTH,
+        blank=True,
+        validators=[valid_records_reference],
+    )
+    # The plan's registration in the Region's case system, if it has one; not the plan's own
+    # diarienummer, which is given at submission.
+    registration_number = models.CharField(
+        _("Registration number in the Region's case system"),
+        max_length=CASE_NUMBER_MAX_LENGTH,
+        blank=True,
+        validators=[valid_case_number],
+    )
+    # Personal data: the page owner is joint controller with the platform (C-210/16). Each part
+    # is required before submission (domain.validation); `personal_data_note` is what else is said.
+    statistics_use = models.CharField(
+        _("Are the platform's statistics (for example Insights) used?"),
+        max_length=10,
+        choices=StatisticsUse.choices,
+        blank=True,
+    )
+    privacy_notice_url = models.URLField(_("Address of the privacy notice on the channel"), max_length=500, blank=True)
+    processing_register_entry = models.CharField(
+        _("Reference to the Region's register of processing activities"), max_length=200, blank=True
+    )
+    data_requests_by = models.CharField(_("Who answers requests from data subjects"), max_length=200, blank=True)
+    personal_data_note = answer_field(_("Other about personal data"))
     accessibility_routine = answer_field(_("Accessibility routine"))
+    # What the routine covers, practice by practice (required before submission).
+    alt_texts = models.CharField(
+        _("Alt texts on images"), max_length=10, choices=AccessibilityPractice.choices, blank=True
+    )
+    captions = models.CharField(
+        _("Captions on videos"), max_length=10, choices=AccessibilityPractice.choices, blank=True
+    )
+    readable_hashtags = models.CharField(
+        _("Readable hashtags (#KulturOchBildning)"), max_length=10, choices=AccessibilityPractice.choices, blank=True
+    )
     channel_information = answer_field(_("Information shown on the channel"))
     # SMILEY step 3 (evaluate tools): what the channel is published and measured with. Not
     # required to submit; the channel's SMILEY cycle shows the step as not done while empty.
@@ -207,8 +254,17 @@ class Plan(ChainStateMixin, models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The rules a plan approved before they existed does not meet (enums.LATER_RULES keys),
+    # written once by the data migration that introduced them (0014) and never after: the plan
+    # stays in force, and its page and the overview say what its next version must add.
+    missing_later_rules = models.JSONField(
+        _("rules added after approval that it does not meet"), default=list, blank=True
+    )
 
-    history = HistoricalRecords(m2m_fields=[other_people], bases=[AddressedHistoricalRecord])
+    # missing_later_rules is a mark, not content: kept out of the history (like Channel.inventory_due).
+    history = HistoricalRecords(
+        m2m_fields=[other_people], bases=[AddressedHistoricalRecord], excluded_fields=["missing_later_rules"]
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -9,7 +9,7 @@ from accounts.tests.factories import UserFactory
 from channel_register.enums import FrequencyPeriod, Platform
 from plans.domain.drafts import create_draft
 from plans.domain.transitions import transition
-from plans.enums import Action, Metric
+from plans.enums import AccessibilityPractice, Action, Metric, StatisticsUse
 from plans.models import Goal, Plan
 
 
@@ -43,8 +43,16 @@ def plan_content(unit, responsible, **overrides) -> dict:
         "terms_reviewed_on": date(2025, 10, 1),  # a day that has been, also under a test's clock
         "terms_reviewed_by": responsible,
         "case_routine": "Frågor som rör enskilda ärenden hänvisas till e-post och registreras i diariet.",
+        "records_reference": "Dokumenthanteringsplan Kultur och bildning 4.2.1",
+        "statistics_use": StatisticsUse.USED,
+        "privacy_notice_url": "https://www.regionuppsala.se/personuppgifter",
+        "processing_register_entry": "Registret över behandlingar, Kultur och bildning nr 17",
+        "data_requests_by": "Regionens dataskyddsfunktion, dataskydd@regionuppsala.se",
         "personal_data_note": "Regionen är gemensamt personuppgiftsansvarig med plattformen för sidan.",
         "accessibility_routine": "Alla bilder får alt-text, alla filmer textas.",
+        "alt_texts": AccessibilityPractice.IN_ROUTINE,
+        "captions": AccessibilityPractice.IN_ROUTINE,
+        "readable_hashtags": AccessibilityPractice.IN_ROUTINE,
         "channel_information": "Sidan drivs av Länsbiblioteket Uppsala, Region Uppsala. Inlägg är allmänna handlingar.",
         "tools": "Meta Business Suite för inlägg och statistik, Canva för bilder.",
     }

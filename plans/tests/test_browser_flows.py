@@ -129,9 +129,15 @@ TEXT = {
     "#id_supervision": "Maja bevakar kontot på vardagar; under semestern tar Karin över tillsynen enligt schemat.",
     "#id_case_routine": "Frågor om enskilda ärenden hänvisas till e-post och registreras i diariet samma dag.",
     "#id_personal_data_note": "Regionen är gemensamt personuppgiftsansvarig med plattformen för kontot.",
+    "#id_records_reference": "Dokumenthanteringsplan Kultur och bildning 4.2.1",
+    "#id_privacy_notice_url": "https://www.regionuppsala.se/personuppgifter",
+    "#id_processing_register_entry": "Registret över behandlingar, Kultur och bildning nr 17",
+    "#id_data_requests_by": "Regionens dataskyddsfunktion",
     "#id_accessibility_routine": "Alla bilder får alt-text och alla filmer textas på svenska.",
     "#id_channel_information": "Kontot drivs av Länsbiblioteket, Region Uppsala. Inlägg kan vara allmänna handlingar.",
 }
+# The first option of each: the statistics are used; each practice is part of the routine.
+RADIOS = ["#id_statistics_use_0", "#id_alt_texts_0", "#id_captions_0", "#id_readable_hashtags_0"]
 GOAL_ONE = {
     "description": "Fler följare bland unga vuxna i länet",
     "metric": Metric.FOLLOWERS.value,
@@ -161,6 +167,8 @@ def test_a_plan_is_written_submitted_and_approved_through_the_whole_chain(live_s
     page.locator("#id_platform").select_option(Platform.INSTAGRAM.value)
     for selector, text in TEXT.items():
         page.locator(selector).fill(text)
+    for choice in RADIOS:
+        page.locator(choice).check()
     page.locator("#id_responsible").select_option(str(org.medarbetare.pk))
     page.locator("#id_other_people").select_option([str(org.chef.pk)])
     page.locator("#id_update_count").fill("3")

@@ -413,7 +413,8 @@ def test_approve_plan_with_stored_negative_hours_refused_nothing_decided(client,
     with translation.override("sv"):
         label = str(Plan._meta.get_field("working_hours_per_week").verbose_name)
         expected = gettext(
-            "It cannot be approved: it holds values that are not allowed (%(fields)s). Return it for changes instead."
+            "It cannot be approved: it lacks what the rules require, or holds values that are not allowed "
+            "(%(fields)s). Return it for changes instead."
         ) % {"fields": label}
     assert response.status_code == 400
     assert expected in page(response).find(class_="error-summary").text()

@@ -129,6 +129,7 @@ def swedish_plan(org):
         supervision="Ansvarig bevakar vardagar.\nUnder semestern har ersättaren tillsyn enligt schemat.",
         goals=GOALS,
         other_people=[colleague],
+        registration_number="KUN2026-00417",
     )
 
 

@@ -110,8 +110,17 @@ def test_plan_create_save_draft_with_few_fields_stores_every_typed_value(client,
         "terms_reviewed_on": date(2026, 9, 15),
         "terms_reviewed_by": None,
         "case_routine": "",
+        "records_reference": "",
+        "registration_number": "",
+        "statistics_use": "",
+        "privacy_notice_url": "",
+        "processing_register_entry": "",
+        "data_requests_by": "",
         "personal_data_note": "",
         "accessibility_routine": "",
+        "alt_texts": "",
+        "captions": "",
+        "readable_hashtags": "",
         "channel_information": "",
         "tools": "",
     }
@@ -165,9 +174,10 @@ def test_plan_create_submit_incomplete_saves_draft_and_marks_each_missing_field(
     marked = [name for name in CONTENT_FIELDS if document.find_all(id=f"id_{name}_error")]
     assert marked == [name for name in CONTENT_FIELDS if name in missing]
     for name in missing:
-        widget = document.find(name=name)
-        assert widget.attrs["aria-invalid"] == "true"
-        assert widget.attrs["aria-describedby"].split()[-1] == f"id_{name}_error"
+        # Every widget of the field: one input or select, or each radio button of a group.
+        widgets = document.find_all(name=name)
+        assert [widget.attrs["aria-invalid"] for widget in widgets] == ["true"] * len(widgets) != []
+        assert {widget.attrs["aria-describedby"].split()[-1] for widget in widgets} == {f"id_{name}_error"}
     goal_fields = ("description", "metric", "baseline", "target", "deadline")
     assert [name for name in goal_fields if document.find_all(id=f"id_goals-0-{name}_error")] == [
         "metric",
@@ -219,7 +229,7 @@ def test_plan_create_submit_complete_plan_is_with_chef_with_diarienummer(client,
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:detail", args=[plan.pk])
     assert (plan.status, plan.diarienummer, plan.deciding_chef) == (PlanStatus.HOS_CHEF, "KOB-2026-0001", org.chef)
-    assert content_of(plan) == plan_content(org.library, org.medarbetare)
+    assert content_of(plan) == {**plan_content(org.library, org.medarbetare), "registration_number": ""}
     assert goals_of(plan) == [tuple(GOAL[name] for name in ("description", "metric", "baseline", "target", "deadline"))]
 
 

@@ -440,8 +440,15 @@ REQUIRED = {
     "terms_reviewed_on": None,
     "terms_reviewed_by": None,
     "case_routine": "",
-    "personal_data_note": "",
+    "records_reference": "",
+    "statistics_use": "",
+    "privacy_notice_url": "",
+    "processing_register_entry": "",
+    "data_requests_by": "",
     "accessibility_routine": "",
+    "alt_texts": "",
+    "captions": "",
+    "readable_hashtags": "",
     "channel_information": "",
 }
 

@@ -108,7 +108,7 @@ def _explain_incomplete(request, exc: Incomplete) -> None:
     messages.error(request, _("The request is not complete yet. Fill in the marked fields and submit again."))
     # Reasons that are not about a field of the form (the unit has no manager) would not show there.
     for field, msgs in exc.errors.items():
-        if field not in ClosureRequest.ANALYSIS_FIELDS:
+        if field not in ClosureRequest.CONTENT_FIELDS:
             for message in msgs:
                 messages.error(request, message)
 
@@ -192,7 +192,7 @@ def closure_edit(request, pk):
         return render(request, "plans/closure_form.html", {**context, "form": form})
     if request.GET.get("kontrollera") == "1":
         # The stored request with every reason it cannot be submitted yet, at its field.
-        data = {name: getattr(closure, name) for name in ClosureRequest.ANALYSIS_FIELDS}
+        data = {name: getattr(closure, name) for name in ClosureRequest.CONTENT_FIELDS}
         form = ClosureForm({**data, "revision": closure.revision}, instance=closure)
         form.is_valid()
         for field, msgs in closure_errors(closure).items():

@@ -138,7 +138,10 @@ def _render_saved(request, plan: Plan, *, check: bool):
 def _checklist(form, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
     """(anchor, label) of each part still missing before the plan can be submitted, in the
     form's order, the goals as one item."""
-    items = [(form[name].id_for_label, form[name].label) for name in form.fields if name in errors]
+    # A group of radio buttons has no one input to point at: its fieldset (plan_radio.html) is.
+    items = [
+        (form[name].id_for_label or form[name].auto_id, form[name].label) for name in form.fields if name in errors
+    ]
     if any(name == "goals" or name.startswith("goal-") for name in errors):
         items.append(("goals-heading", _("Goals")))
     return items

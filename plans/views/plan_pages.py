@@ -15,9 +15,10 @@ from audit.rules import can_read_audit
 from kob_social.errors import Conflict, Incomplete, NotAllowed, add_domain_errors
 
 from .. import rules
+from ..domain import archive
 from ..domain.drafts import revise
 from ..domain.transitions import transition
-from ..enums import Action
+from ..enums import LATER_RULES, Action
 from ..forms import DecisionForm, PlanFilterForm
 from ..models import Decision, Plan
 from ..queries import last_return, plans_visible_to, round_approvals, versions_of
@@ -95,6 +96,8 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "step": found.step if found else None,
         "acting_for": found.acting_for if found else None,
         "returned": last_return(plan, decisions),
+        "signature": archive.signature(plan, archive.chef_signature(decisions)),
+        "missing_later_rules": [LATER_RULES[key] for key in plan.missing_later_rules if key in LATER_RULES],
     }
 
 
