@@ -143,8 +143,38 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
                 "kultur@regionuppsala.se och ärendet registreras i diariet samma dag.",
             },
             {
+                "key": "records_reference",
+                "label": "Hänvisning till dokumenthanteringsplanen",
+                "value": "Dokumenthanteringsplan Kultur och bildning 4.2.1, Sociala medier: skärmdumpar bevaras",
+            },
+            {
+                "key": "registration_number",
+                "label": "Diarienummer i Regionens ärendesystem",
+                "value": "KUN2026-00417",
+            },
+            {
+                "key": "statistics_use",
+                "label": "Används plattformens statistik (till exempel Insights)?",
+                "value": "Ja, plattformens statistik används",
+            },
+            {
+                "key": "privacy_notice_url",
+                "label": "Adress till integritetsinformationen i kanalen",
+                "value": "https://www.regionuppsala.se/om-webbplatsen/personuppgifter/",
+            },
+            {
+                "key": "processing_register_entry",
+                "label": "Hänvisning till Regionens register över behandlingar",
+                "value": "Registret över behandlingar, Kultur och bildning: sociala medier",
+            },
+            {
+                "key": "data_requests_by",
+                "label": "Vem som besvarar begäranden från de registrerade",
+                "value": "Region Uppsalas dataskyddsfunktion, dataskydd@regionuppsala.se",
+            },
+            {
                 "key": "personal_data_note",
-                "label": "Personuppgifter",
+                "label": "Övrigt om personuppgifter",
                 "value": "Region Uppsala är gemensamt personuppgiftsansvarig med Meta för sidans statistik. "
                 "Bilder på publik publiceras bara med samtycke.",
             },
@@ -152,6 +182,13 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
                 "key": "accessibility_routine",
                 "label": "Tillgänglighetsrutin",
                 "value": "Alla bilder får alt-text; alla filmer textas på svenska innan de publiceras.",
+            },
+            {"key": "alt_texts", "label": "Alternativtext på bilder", "value": "Ingår i rutinen"},
+            {"key": "captions", "label": "Textning av filmer", "value": "Ingår i rutinen"},
+            {
+                "key": "readable_hashtags",
+                "label": "Läsbara hashtaggar (#KulturOchBildning)",
+                "value": "Ingår i rutinen",
             },
             {
                 "key": "channel_information",

@@ -29,9 +29,11 @@ from plans.domain.drafts import save_draft
 from plans.domain.transitions import transition
 from plans.enums import LATER_RULES, Action, PlanStatus
 from plans.models import ClosureRequest, Plan
+from plans.pdf import render_plan_pdf
 
 from .archive_factories import approve
 from .factories import GOAL, complete_plan, plan_content, submitted_plan
+from .test_pdf import pdftotext, squash
 from .test_plan_form import form_data
 from .view_helpers import page
 
@@ -317,3 +319,24 @@ def test_approved_plan_pdf_snapshot_holds_records_reference_personal_data_and_si
     ]
     assert all(values[key] for key in [*PERSONAL_DATA, *ACCESSIBILITY])
     assert (snapshot["signature"]["name"], snapshot["signature"]["place"]) == (org.chef.get_full_name(), "Uppsala")
+
+
+def test_signed_pdf_of_a_plan_made_now_prints_records_reference_personal_data_and_signature(org, settings):
+    settings.PDF_SIGNATURE_PLACE = "Uppsala"
+    org.library.signature_place = "Tierp"
+    org.library.save()
+    plan = approve(complete_plan(org.medarbetare), org)
+    signed = plan.signed
+
+    text = squash(pdftotext(render_plan_pdf(signed.snapshot, fingerprint=signed.snapshot_sha256), "-raw"))
+
+    printed = [
+        "Dokumenthanteringsplan Kultur och bildning 4.2.1",
+        str(Plan._meta.get_field("privacy_notice_url").verbose_name),
+        "https://www.regionuppsala.se/personuppgifter",
+        "Regionens dataskyddsfunktion, dataskydd@regionuppsala.se",
+        gettext("I have read, and approve, this action plan"),
+        "Tierp",
+        org.chef.get_full_name(),
+    ]
+    assert [value for value in printed if squash(value) not in text] == []
