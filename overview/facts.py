@@ -47,6 +47,8 @@ class Facts:
     plan_version: int | None = None
     plan_runs_out_on: datetime.date | None = None
     plan_pending_version: int | None = None
+    # The rules the plan in force was approved before and does not meet (plans.enums.LATER_RULES keys).
+    plan_missing_rules: tuple[str, ...] = ()
     # The latest RHYTHM_PERIODS update-rhythm checks, newest first.
     rhythm: tuple[RhythmPeriod, ...] = ()
     # The roster's gap days from today to ROSTER_DAYS - 1 days ahead, in order.
@@ -87,7 +89,7 @@ class Facts:
                 value = None if value is None else Person(value["name"], _date(value["trained_until"]))
             elif item.name == "people":
                 value = tuple(Person(row["name"], _date(row["trained_until"])) for row in value)
-            elif item.name == "goal_statuses":
+            elif item.name in ("goal_statuses", "plan_missing_rules"):
                 value = tuple(value)
             elif item.name.endswith("_on"):
                 value = _date(value)

@@ -10,7 +10,9 @@ not gone live yet); with a version being written or decided only, AMBER; with ne
 active or paused channel without an approved version in force is RED. With one, the latest
 deadline of its goals decides: passed (before today) RED, within PLAN_WARNING_DAYS from today
 (today up to today + PLAN_WARNING_DAYS, both included) AMBER, later or no deadline at all GREEN.
-A newer version being written or decided is named in the reason, whatever the light.
+A version in force approved before rules it does not meet (Plan.missing_later_rules) is at least
+AMBER, and the reason names what its next version must add. A newer version being written or
+decided is named in the reason, whatever the light.
 
 RHYTHM (active). The latest RHYTHM_PERIODS update-rhythm checks, newest first: none yet is
 NONE; no period missed GREEN; a period missed (below RHYTHM_RED_MISSES) AMBER; RHYTHM_RED_MISSES
@@ -59,6 +61,7 @@ from channel_register.queries import screenshot_escalates_on
 from metrics.domain.duties import escalates_on as evaluation_escalates_on
 from metrics.enums import EVALUATION_VALID_DAYS
 from metrics.progress import Status
+from plans.enums import LATER_RULES
 
 from .enums import WEIGHT, Column, Light
 from .facts import RHYTHM_PERIODS, Facts, Person
@@ -133,6 +136,13 @@ def _day_in(day: datetime.date, language: str | None) -> str:
 
 def _plan(facts: Facts, today: datetime.date) -> Cell:
     light, reason = _plan_light(facts, today)
+    missing = [str(LATER_RULES[key]) for key in facts.plan_missing_rules if key in LATER_RULES]
+    if missing and facts.plan_version is not None:
+        light = max(light, Light.AMBER, key=WEIGHT.__getitem__)
+        later = _("Approved before newer rules: its next version must add %(rules)s.") % {
+            "rules": get_text_list(missing, _("and"))
+        }
+        reason = f"{reason} {later}"
     if facts.plan_pending_version is not None:
         pending = _("Version %(version)d is being written or decided.") % {"version": facts.plan_pending_version}
         reason = f"{reason} {pending}"

@@ -115,6 +115,7 @@ def read_facts(channels: list[Channel], *, today: datetime.date) -> dict[int, Fa
             plan_version=plan.version_number if plan else None,
             plan_runs_out_on=max(deadlines, default=None),
             plan_pending_version=pending.get(channel.pk),
+            plan_missing_rules=tuple(plan.missing_later_rules) if plan else (),
             rhythm=rhythm.get(channel.pk, ()),
             roster_gap_days=gaps.get(channel.pk, ()),
             screenshot_duty_starts_on=duty_starts_on,
@@ -135,7 +136,7 @@ def _plans(channel_ids: list[int]) -> tuple[dict[int, Plan], dict[int, int]]:
     rows = (
         Plan.objects.filter(channel_id__in=channel_ids, status__in={PlanStatus.GODKAND} | EDITABLE | PENDING)
         .order_by("channel_id", "version_number", "pk")
-        .only("pk", "channel_id", "status", "version_number")
+        .only("pk", "channel_id", "status", "version_number", "missing_later_rules")
     )
     in_force: dict[int, Plan] = {}
     open_versions: dict[int, list[int]] = defaultdict(list)

@@ -170,6 +170,23 @@ def test_plan_deadline_in_61_days_is_green():
     assert result == Cell(Light.GREEN, "Version 2 in force.")
 
 
+def test_plan_approved_before_newer_rules_is_amber_naming_them():
+    result = cell(Column.PLAN, plan_missing_rules=("records_reference", "personal_data"))
+
+    assert result == Cell(
+        Light.AMBER,
+        "Version 2 in force. Approved before newer rules: its next version must add a reference to the "
+        "records management plan and the personal data section.",
+    )
+
+
+def test_plan_approved_before_newer_rules_with_deadline_passed_stays_red():
+    result = cell(Column.PLAN, plan_runs_out_on=TODAY - timedelta(days=1), plan_missing_rules=("accessibility",))
+
+    assert result.light == Light.RED
+    assert result.reason.endswith("its next version must add what the accessibility routine covers.")
+
+
 def test_plan_goals_without_deadline_are_green():
     result = cell(Column.PLAN, plan_runs_out_on=None)
 

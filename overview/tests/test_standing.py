@@ -125,6 +125,16 @@ def test_read_facts_planned_channel_with_its_first_plan_being_decided(org):
     assert (facts.rhythm, facts.roster_gap_days, facts.goal_statuses, facts.inventory_due_on) == ((), (), (), None)
 
 
+def test_read_facts_plan_in_force_approved_before_newer_rules_says_which(org):
+    channel = measured_channel(org)
+    Plan.objects.filter(pk=plan_in_force(channel).pk).update(missing_later_rules=["personal_data", "accessibility"])
+
+    facts = facts_of(channel)
+
+    assert facts.plan_missing_rules == ("personal_data", "accessibility")
+    assert Facts.from_json(facts.to_json()) == facts
+
+
 def test_read_facts_active_channel_with_a_new_version_being_written(org):
     channel = measured_channel(org)
     revise(plan_in_force(channel).pk, actor=org.medarbetare, reason="Nya mål")
