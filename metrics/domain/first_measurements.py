@@ -64,7 +64,7 @@ def _handle_batch(batch: list, chefs: dict) -> dict:
                     key=f"{KIND}:{goal.pk}:{goal.first_measured_on:%Y%m%d}:{recipient.pk}",
                     subject=_("Measure %(metric)s of %(channel)s for the first time") % facts,
                     body=_(
-                        "The goal \u201c%(goal)s\u201d of the plan for %(channel)s is measured for the first time "
+                        "The goal “%(goal)s” of the plan for %(channel)s is measured for the first time "
                         "on %(day)s. Record the value of %(metric)s on the channel's measuring page: it "
                         "becomes the goal's baseline."
                     )
