@@ -91,6 +91,17 @@ SCHEDULES: list[Schedule] = [
         function="metrics.domain.duties.run_evaluation_duties",
     ),
     Schedule(
+        name="Första mätningen av mål",
+        task="metrics.tasks.first_measurement_duties",
+        minute="35",
+        hour="6",
+        description="Daily: reminds the owner of an active channel, once, to record the first value of a goal of "
+        "its approved plan that is measured for the first time that day (instead of a baseline), until a value "
+        "is recorded.",
+        job="first_measurements",
+        function="metrics.domain.first_measurements.run_first_measurement_duties",
+    ),
+    Schedule(
         name="Läs kanalernas flöden",
         task="channel_register.tasks.read_feeds",
         minute="20",

@@ -36,3 +36,4 @@ def register_notice_kinds() -> None:
 
     register("evaluation_due", _("A channel's yearly evaluation is due"))
     register("evaluation_overdue", _("To the manager: a channel's evaluation is overdue"), always_mail=True)
+    register("first_measurement_due", _("A goal is to be measured for the first time"))

@@ -202,6 +202,7 @@ class EvaluationGoal(models.Model):
     description = models.CharField(_("Goal"), max_length=500, blank=True)
     metric = models.CharField(_("Measured as"), max_length=20, choices=Metric.choices, blank=True)
     baseline = models.DecimalField(_("Baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
+    first_measured_on = models.DateField(_("Or: measured for the first time on"), null=True, blank=True)
     target = models.DecimalField(_("Target value"), max_digits=12, decimal_places=2, null=True, blank=True)
     deadline = models.DateField(_("Deadline"), null=True, blank=True)
     # The result (progress.goal_progress) as of the day the evaluation was last saved.

@@ -8,24 +8,30 @@ Plain values in, plain values out: no database. The rules, in the order they are
    metric (visits) is read per calendar month ("2 000 visits a month"): the series is
    `monthly_sums`, which leaves out the current, incomplete month, and the latest value is the
    latest complete month's sum.
-2. NO_DATA, in this order: the goal is measured as "something else" (no spec); its baseline
+2. The baseline. A goal that is measured for the first time on a day (`first_measured_on`,
+   instead of a baseline) takes as its baseline the first value of the series dated on or after
+   that day: for a LEVEL the first value measured from that day, for a COUNT the first complete
+   month that begins on or after it (a month begun before the day would mix in what was before).
+   `Progress.baseline` is the baseline used, either way.
+3. NO_DATA, in this order: the goal is measured as "something else" (no spec); it is measured
+   for the first time on a day and no value is there yet (the reason names the day); its baseline
    and/or target is missing (the reason says which); there is no series (for a COUNT: no
    complete month yet). `latest` and `points` are still filled wherever there is a series.
-3. Direction. A target below its baseline is a decrease goal (response time 24 → 4 hours, fewer
+4. Direction. A target below its baseline is a decrease goal (response time 24 → 4 hours, fewer
    negative comments), a target above it an increase goal; only when the two are equal does the
    metric's `higher_is_better` decide (a goal to hold a level). `share` is
    (latest − baseline) / (target − baseline) in both directions, rounded to 4 decimals: it passes
    1 beyond the target and goes below 0 when the value moved the wrong way. A goal to hold a level
    has no way to go, and no share (None).
-4. Reached: the latest value at or beyond the target in the goal's direction (exactly on counts)
+5. Reached: the latest value at or beyond the target in the goal's direction (exactly on counts)
    is ON_TRACK, "the goal is reached", whatever the deadline and the trend.
-5. Deadline passed (today after the deadline; on the deadline day itself it has not) and not
+6. Deadline passed (today after the deadline; on the deadline day itself it has not) and not
    reached: OFF_TRACK.
-6. Projection: a least-squares straight line through the series (dates as ordinal days),
+7. Projection: a least-squares straight line through the series (dates as ordinal days),
    evaluated at the deadline, never below 0 (no metric is), rounded to 2 decimals. It needs at
    least 2 points on at least 2 distinct dates; with fewer, or with no deadline, there is no
    projection and a goal not reached is AT_RISK ("no trend yet" / "no deadline").
-7. With a projection: the share of the way it reaches by the deadline decides: at least 1 is
+8. With a projection: the share of the way it reaches by the deadline decides: at least 1 is
    ON_TRACK, at least `AT_RISK_SHARE` (80 %) is AT_RISK, less is OFF_TRACK. A goal to hold a
    level is ON_TRACK if the projection is at or beyond the target, otherwise OFF_TRACK.
 
@@ -75,6 +81,7 @@ class Progress:
     share: Decimal | None = None
     projected: Decimal | None = None
     points: list[tuple[date, Decimal]] = field(default_factory=list)
+    baseline: Decimal | None = None
 
 
 def format_number(value: Decimal) -> str:
@@ -141,6 +148,12 @@ def _missing(baseline, target) -> str | None:
     return None
 
 
+def first_measured(series: list[tuple[date, Decimal]], first_measured_on: date) -> Decimal | None:
+    """The first value of `series` (oldest first, as goal_progress reads it) dated on or after
+    `first_measured_on`, or None before it is measured."""
+    return next((value for day, value in series if day >= first_measured_on), None)
+
+
 def goal_progress(
     *,
     spec: MetricSpec | None,
@@ -149,6 +162,7 @@ def goal_progress(
     deadline: date | None,
     points: Iterable[tuple[date, Decimal]],
     today: date,
+    first_measured_on: date | None = None,
 ) -> Progress:
     """Where a goal stands today: see the module's docstring for the rules."""
     if spec is None:
@@ -157,6 +171,13 @@ def goal_progress(
     given = [(day, Decimal(value)) for day, value in points]
     series = monthly_sums(given, today=today) if counted else sorted(given, key=lambda point: point[0])
     latest_on, latest = series[-1] if series else (None, None)
+    if baseline is None and first_measured_on is not None:
+        baseline = first_measured(series, first_measured_on)
+        if baseline is None:
+            waiting = gettext("Measured for the first time on %(day)s.") % {
+                "day": formats.date_format(first_measured_on)
+            }
+            return Progress(Status.NO_DATA, waiting, latest=latest, latest_on=latest_on, points=series)
     missing = _missing(baseline, target)
     if missing:
         return Progress(Status.NO_DATA, missing, latest=latest, latest_on=latest_on, points=series)
@@ -218,4 +239,13 @@ def goal_progress(
         )
     # Translators: where a goal stands, then its outlook, e.g. "1 650 of 2 000 followers; the goal is reached."
     reason = capfirst(gettext("%(where)s; %(outlook)s.") % {"where": where % values, "outlook": outlook})
-    return Progress(status, reason, latest=latest, latest_on=latest_on, share=share, projected=projected, points=series)
+    return Progress(
+        status,
+        reason,
+        latest=latest,
+        latest_on=latest_on,
+        share=share,
+        projected=projected,
+        points=series,
+        baseline=baseline,
+    )

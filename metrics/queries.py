@@ -10,14 +10,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from channel_register.models import Channel, ChannelUpdate
 from plans.enums import PlanStatus
-from plans.models import Plan
+from plans.models import Goal, Plan
 
+from .enums import MEASURED_CHOICES
 from .models import Evaluation, Measurement, MeasurementImport
 
 # A goal's series reaches back this many years: a plan runs for a few years, and the page must
@@ -48,6 +49,23 @@ def latest_evaluation(channel: Channel) -> Evaluation | None:
         .only("pk", "channel_id", "status", "completed_at", "created_at")
         .first()
     )
+
+
+def first_measurements_pending() -> QuerySet[Goal]:
+    """The goals that are to be measured for the first time on a day (`first_measured_on`,
+    instead of a baseline) and are not yet: a goal of an approved plan (a draft's day is not a duty
+    yet) in a stored metric (posts are counted from the update log, and "something else" is not
+    measured here), with no measurement of the channel in that metric dated on or after that day.
+    Its duty is fulfilled by such a measurement: computed, never stored."""
+    measured = Measurement.objects.filter(
+        channel=OuterRef("plan__channel"), metric=OuterRef("metric"), on__gte=OuterRef("first_measured_on")
+    )
+    return Goal.objects.filter(
+        plan__status=PlanStatus.GODKAND,
+        baseline__isnull=True,
+        first_measured_on__isnull=False,
+        metric__in=[value for value, _label in MEASURED_CHOICES],
+    ).filter(~Exists(measured))
 
 
 def goals_of(plan: Plan | None) -> list:

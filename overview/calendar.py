@@ -5,7 +5,8 @@ Every event is an all-day event on a local (Europe/Stockholm) day, with a UID th
 not the moment: a calendar that fetches the feed again updates its events rather than adding them
 twice. What is in it, each only the person's own:
 - the roster weeks they monitor or back up, from four weeks back to a year ahead (Monday to Sunday);
-- for the channels they own: the next inventory and the next evaluation;
+- for the channels they own: the next inventory and the next evaluation, and the day each goal of
+  the approved plan is to be measured for the first time, until it is;
 - for the channels whose screenshots they take: the day the half year's screenshot is due;
 - the plans and closure requests waiting for their decision (on the day the reminder would come,
   or today when that has passed), the longest-waiting WAITING_LIMIT of each kind;
@@ -26,6 +27,7 @@ from accounts.models import TrainingRecord, User
 from channel_register.enums import ChannelStatus
 from channel_register.models import RosterWeek
 from channel_register.queries import screenshot_escalates_on
+from metrics.queries import first_measurements_pending
 from plans.domain.reminders import WAITING_REMINDER_DAYS
 from plans.queries import closures_awaiting, plans_awaiting
 
@@ -68,6 +70,7 @@ def _duties(person: User, today: datetime.date):
     """(uid, first day, number of days, summary, page) of each of the person's duties."""
     yield from _roster(person, today)
     yield from _channels(person, today)
+    yield from _first_measurements(person)
     yield from _waiting(person, today)
     training = (
         TrainingRecord.objects.filter(user=person, valid_until__gte=today).order_by("-valid_until", "-pk").first()
@@ -130,6 +133,26 @@ def _channels(person: User, today: datetime.date):
         if channel.screenshot_responsible_id == person.pk and starts_on is not None and not facts.screenshot_taken:
             summary = _("Screenshots of %(channel)s due") % {"channel": channel.name}
             yield f"screenshot-{channel.pk}-{starts_on:%Y%m%d}", screenshot_escalates_on(starts_on), 1, summary, path
+
+
+def _first_measurements(person: User):
+    """The goals of the approved plans of the person's channels that are still to be measured for
+    the first time (metrics.domain.first_measurements reminds them of it that day). One query."""
+    goals = (
+        first_measurements_pending()
+        .filter(plan__channel__owner=person)
+        .exclude(plan__channel__status=ChannelStatus.AVSLUTAD)
+        .select_related("plan__channel")
+        .order_by("first_measured_on", "pk")
+    )
+    for goal in goals:
+        channel = goal.plan.channel
+        summary = _("First measurement of %(metric)s for %(channel)s") % {
+            "metric": goal.get_metric_display(),
+            "channel": channel.name,
+        }
+        path = reverse("metrics:channel", args=[channel.pk])
+        yield f"first-measurement-{goal.pk}", goal.first_measured_on, 1, summary, path
 
 
 def _waiting(person: User, today: datetime.date):

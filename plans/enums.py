@@ -80,6 +80,7 @@ LATER_RULES = {
     "records_reference": _("a reference to the records management plan"),
     "personal_data": _("the personal data section"),
     "accessibility": _("what the accessibility routine covers"),
+    "measurable_goals": _("a baseline for every goal, or the day it is first measured"),
 }
 
 

@@ -433,6 +433,7 @@ class GoalForm(forms.ModelForm):
             "description": forms.TextInput(),
             "metric": Select,
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "first_measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "baseline": forms.NumberInput(attrs={"step": "any", "min": 0}),
             "target": forms.NumberInput(attrs={"step": "any", "min": 0}),
         }
@@ -440,9 +441,10 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # What the model accepts (models.plan.valid_deadline), offered by the date picker.
-        self.fields["deadline"].widget.attrs.update(
-            {"min": EARLIEST_DATE.isoformat(), "max": latest_deadline().isoformat()}
-        )
+        for name in ("deadline", "first_measured_on"):
+            self.fields[name].widget.attrs.update(
+                {"min": EARLIEST_DATE.isoformat(), "max": latest_deadline().isoformat()}
+            )
 
 
 class BaseGoalFormSet(forms.BaseFormSet):

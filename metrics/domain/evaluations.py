@@ -36,7 +36,7 @@ from ..enums import Conclusion, EvaluationStatus
 from ..models import Evaluation, EvaluationGoal
 from .goals import goal_series, progress_of
 
-GOAL_FIELDS = ["description", "metric", "baseline", "target", "deadline"]
+GOAL_FIELDS = ["description", "metric", "baseline", "first_measured_on", "target", "deadline"]
 REASON_MAX_LENGTH = EvaluationGoal._meta.get_field("result_reason").max_length
 
 STALE = _(

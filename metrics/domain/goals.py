@@ -26,10 +26,12 @@ def goal_series(channel, goals, *, today: datetime.date) -> Series:
 
 
 def progress_of(goal, series: Series, *, today: datetime.date) -> Progress:
-    """Where `goal` (anything with metric, baseline, target and deadline) stands on `today`."""
+    """Where `goal` (anything with metric, baseline, first_measured_on, target and deadline)
+    stands on `today`."""
     return goal_progress(
         spec=CATALOGUE.get(goal.metric),
         baseline=goal.baseline,
+        first_measured_on=goal.first_measured_on,
         target=goal.target,
         deadline=goal.deadline,
         points=series.get(goal.metric, []),

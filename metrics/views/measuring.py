@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -53,6 +53,18 @@ def shown(value) -> str:
     return "–" if value is None else format_number(value)
 
 
+def baseline_shown(goal, progress) -> str:
+    """The goal's baseline, or the first value measured when the goal was to be measured for the
+    first time on a day, or that day while nothing is measured yet."""
+    if progress.baseline is not None:
+        return format_number(progress.baseline)
+    if goal.baseline is None and goal.first_measured_on is not None:
+        return _("Measured for the first time on %(day)s") % {
+            "day": formats.date_format(goal.first_measured_on, "j F Y")
+        }
+    return shown(goal.baseline)
+
+
 # --- The measuring page ---------------------------------------------------------------------------
 
 
@@ -87,7 +99,7 @@ def goal_entry(goal, series, today: datetime.date) -> dict:
         "metric": goal.get_metric_display() if goal.metric else _("Not stated"),
         "progress": progress,
         "status_class": STATUS_CLASSES[progress.status],
-        "baseline": shown(goal.baseline),
+        "baseline": baseline_shown(goal, progress),
         "latest": shown(progress.latest),
         "target": shown(goal.target),
         "share": share,

@@ -41,6 +41,7 @@ def test_every_job_function_takes_the_day_or_nothing():
         "escalate_waiting",
         "evaluation_duties",
         "expiring_trainings",
+        "first_measurements",
         "overdue_inventories",
         "purge_personal_data",
         "purge_sessions",

@@ -161,7 +161,7 @@ def _goals(plans: Iterable[Plan]) -> dict[int, list[Goal]]:
     if not plan_ids:
         return goals
     rows = Goal.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "position", "pk")
-    for goal in rows.only("pk", "plan_id", "position", "metric", "baseline", "target", "deadline"):
+    for goal in rows.only("pk", "plan_id", "position", "metric", "baseline", "first_measured_on", "target", "deadline"):
         goals[goal.plan_id].append(goal)
     return goals
 

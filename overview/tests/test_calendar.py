@@ -6,6 +6,7 @@ never another person's."""
 import datetime
 import hashlib
 import io
+from decimal import Decimal
 
 import icalendar
 import pytest
@@ -21,10 +22,12 @@ from accounts.tests.factories import make_user
 from audit import personal_data
 from channel_register.domain.channels import appoint, assign_roster
 from channel_register.tests.channel_factories import active_channel, trained
+from metrics.domain.measurements import record_measurement
 from overview.domain.standing import refresh_standings
 from plans.domain.transitions import transition
-from plans.enums import Action
-from plans.tests.factories import complete_plan
+from plans.enums import Action, Metric
+from plans.models import Goal
+from plans.tests.factories import GOAL, complete_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +136,11 @@ def test_feed_never_holds_another_persons_duties(client, org, duties):
     assert [summary for summary in found.values() if channel.name in summary or str(waiting) in summary] == []
 
 
-# The secret's person (with the unit); the roster weeks; the channels' standings; what waits for
+# The secret's person (with the unit); the roster weeks; the channels' standings; the goals of
+# their channels still to be measured for the first time (with plan and channel); what waits for
 # the person: their role groups and deputy arrangements, then the plans and the closure requests;
 # the training.
-FEED_QUERIES = 8
+FEED_QUERIES = 9
 
 
 @pytest.mark.parametrize("weeks", [1, 3])
@@ -153,6 +157,30 @@ def test_feed_query_count_is_the_same_for_1_and_3_roster_weeks(client, org, duti
         response = client.get(feed_url(token))
 
     assert len([uid for uid in events(response.content) if uid.startswith("roster-")]) == weeks + 1
+
+
+@pytest.mark.parametrize("goals", [1, 3])
+def test_feed_holds_each_goal_still_to_be_measured_for_the_first_time(client, org, django_assert_num_queries, goals):
+    trained(org.medarbetare)
+    today = timezone.localdate()
+    goal = {**GOAL, "baseline": None, "first_measured_on": today, "deadline": today + datetime.timedelta(days=365)}
+    channel = active_channel(org, goals=[{**goal, "description": f"Mål {n}"} for n in range(goals)])
+    appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
+    pks = list(Goal.objects.filter(plan__channel=channel).order_by("pk").values_list("pk", flat=True))
+    token = new_calendar_token(org.medarbetare)
+
+    with django_assert_num_queries(FEED_QUERIES):
+        before = client.get(feed_url(token)).content
+    record_measurement(channel.pk, actor=org.medarbetare, metric=Metric.FOLLOWERS, on=today, value=Decimal("900"))
+    after = client.get(feed_url(token)).content
+
+    starts = {
+        str(event["UID"]): event.decoded("DTSTART")
+        for event in icalendar.Calendar.from_ical(before).walk("VEVENT")
+        if str(event["UID"]).startswith("first-measurement-")
+    }
+    assert starts == {f"first-measurement-{pk}@kob-social.invalid": today for pk in pks}
+    assert [uid for uid in events(after) if uid.startswith("first-measurement-")] == []
 
 
 # --- The page -------------------------------------------------------------------------------------

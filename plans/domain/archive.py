@@ -154,6 +154,8 @@ def build_snapshot(plan: Plan) -> dict:
                 "baseline": goal_number(goal.baseline),
                 "target": goal_number(goal.target),
                 "deadline": _date(goal.deadline),
+                # Only when set: the snapshots of goals with a baseline read as they always have.
+                **({"first_measured_on": _date(goal.first_measured_on)} if goal.first_measured_on else {}),
             }
             for goal in plan.goals.order_by("position", "pk")
         ]

@@ -51,7 +51,7 @@ CONTENT_FIELDS = [
     "channel_information",
     "tools",
 ]
-GOAL_FIELDS = ["description", "metric", "baseline", "target", "deadline"]
+GOAL_FIELDS = ["description", "metric", "baseline", "first_measured_on", "target", "deadline"]
 # What the models check by themselves in the written values: length, range and date (the
 # validators of models.plan). A relation is left to its own rule: checking it costs a query.
 CHECKED_FIELDS = [field for field in CONTENT_FIELDS if not Plan._meta.get_field(field).is_relation]

@@ -1,10 +1,12 @@
 """What a plan must contain before it can be submitted (a draft may be incomplete)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.queries import unit_and_descendant_ids
 from kob_social.errors import field_errors
 
+from ..enums import Metric
 from ..models import Plan
 from .drafts import CHECKED_FIELDS, GOAL_FIELDS
 
@@ -77,6 +79,7 @@ def submission_errors(plan: Plan, *, unit_ids: set[int] | None = None) -> dict[s
             _("%(names)s do not belong to %(unit)s.") % {"names": ", ".join(outsiders), "unit": plan.unit},
         )
 
+    today = timezone.localdate()
     goals = list(plan.goals.all())
     if not goals:
         add("goals", _("Add at least one goal, preferably a measurable one."))
@@ -84,6 +87,29 @@ def submission_errors(plan: Plan, *, unit_ids: set[int] | None = None) -> dict[s
         for field in GOAL_REQUIRED:
             if getattr(goal, field) in (None, ""):
                 add(f"goal-{goal.pk}-{field}", _("Fill in this field before submitting the plan."))
+        for field, message in _start_errors(goal, today):
+            add(f"goal-{goal.pk}-{field}", message)
         for field, messages in field_errors(goal, GOAL_FIELDS).items():
             errors.setdefault(f"goal-{goal.pk}-{field}", []).extend(messages)
     return errors
+
+
+def _start_errors(goal, today) -> list[tuple[str, str]]:
+    """Where a goal starts from: exactly one of a baseline and the day it is first measured
+    (from today, by the deadline). A goal measured as something else cannot be measured by the
+    application, so it needs its baseline written."""
+    if goal.baseline is None and goal.first_measured_on is None:
+        return [("baseline", _("Enter a baseline, or when it is measured for the first time."))]
+    if goal.first_measured_on is None:
+        return []
+    if goal.baseline is not None:
+        return [
+            ("first_measured_on", _("Enter either a baseline or when it is measured for the first time, not both."))
+        ]
+    if goal.metric == Metric.OTHER:
+        return [("baseline", _("A goal measured as something else needs a baseline."))]
+    if goal.first_measured_on < today:
+        return [("first_measured_on", _("This day has passed: enter the value measured then as the baseline."))]
+    if goal.deadline is not None and goal.first_measured_on > goal.deadline:
+        return [("first_measured_on", _("Measure for the first time on or before the deadline."))]
+    return []

@@ -315,7 +315,9 @@ class Plan(ChainStateMixin, models.Model):
 
 
 class Goal(models.Model):
-    """A goal of the plan, preferably measurable: at least one is required to submit."""
+    """A goal of the plan, preferably measurable: at least one is required to submit, and each
+    with a metric, a target, a deadline and either a baseline or the day it is first measured
+    (domain.validation)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(default=0)
@@ -324,6 +326,12 @@ class Goal(models.Model):
     # Every metric is a count or a time (enums.Metric): none is below zero.
     baseline = models.DecimalField(
         _("Baseline"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[not_negative]
+    )
+    # Instead of a baseline: the day the goal is measured for the first time. On that day it is a
+    # duty of the channel's owner (metrics.domain.first_measurements), and the first value measured
+    # then becomes the baseline (metrics.progress). Scanned daily by that job: indexed.
+    first_measured_on = models.DateField(
+        _("Or: measured for the first time on"), null=True, blank=True, db_index=True, validators=[valid_deadline]
     )
     target = models.DecimalField(
         _("Target value"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[not_negative]

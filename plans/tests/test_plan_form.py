@@ -168,7 +168,13 @@ def test_plan_create_submit_incomplete_saves_draft_and_marks_each_missing_field(
     missing = sorted({*REQUIRED_TEXT, *REQUIRED_VALUES} - {"channel_name"})
     goal_pk = plan.goals.get().pk
     assert sorted(response.context["errors"]) == sorted(
-        [*missing, f"goal-{goal_pk}-metric", f"goal-{goal_pk}-target", f"goal-{goal_pk}-deadline"]
+        [
+            *missing,
+            f"goal-{goal_pk}-metric",
+            f"goal-{goal_pk}-baseline",
+            f"goal-{goal_pk}-target",
+            f"goal-{goal_pk}-deadline",
+        ]
     )
     document = page(response)
     marked = [name for name in CONTENT_FIELDS if document.find_all(id=f"id_{name}_error")]
@@ -178,9 +184,10 @@ def test_plan_create_submit_incomplete_saves_draft_and_marks_each_missing_field(
         widgets = document.find_all(name=name)
         assert [widget.attrs["aria-invalid"] for widget in widgets] == ["true"] * len(widgets) != []
         assert {widget.attrs["aria-describedby"].split()[-1] for widget in widgets} == {f"id_{name}_error"}
-    goal_fields = ("description", "metric", "baseline", "target", "deadline")
+    goal_fields = ("description", "metric", "baseline", "first_measured_on", "target", "deadline")
     assert [name for name in goal_fields if document.find_all(id=f"id_goals-0-{name}_error")] == [
         "metric",
+        "baseline",
         "target",
         "deadline",
     ]
@@ -308,7 +315,10 @@ def test_goal_row_next_index_and_out_of_band_total(client, org):
     document = page(response)
     names = [element.attrs["name"] for element in document.find_all() if "name" in element.attrs]
     assert sorted(names) == sorted(
-        [f"goals-2-{name}" for name in ("id", "description", "metric", "baseline", "target", "deadline", "DELETE")]
+        [
+            f"goals-2-{name}"
+            for name in ("id", "description", "metric", "baseline", "first_measured_on", "target", "deadline", "DELETE")
+        ]
         + ["goals-TOTAL_FORMS"]
     )
     assert document.find("fieldset").attrs["id"] == "goal-row-goals-2"

@@ -28,7 +28,7 @@ from plans.domain.archive import build_snapshot
 from plans.domain.drafts import save_draft
 from plans.domain.transitions import transition
 from plans.enums import LATER_RULES, Action, PlanStatus
-from plans.models import ClosureRequest, Plan
+from plans.models import ClosureRequest, Goal, Plan
 from plans.pdf import render_plan_pdf
 
 from .archive_factories import approve
@@ -280,13 +280,18 @@ def test_signature_place_without_the_units_own_is_the_installations(org, setting
 def test_migration_marks_what_an_approved_plan_misses_and_leaves_others_alone(org):
     approved = approve(complete_plan(org.medarbetare), org)
     update_with_history(Plan.objects.filter(pk=approved.pk), records_reference="", captions="")
+    update_with_history(Goal.objects.filter(plan=approved), baseline=None)
     pending = submitted_plan(org.medarbetare, channel_name="Läsfrämjande i Tierp")
     update_with_history(Plan.objects.filter(pk=pending.pk), records_reference="")
-    migration = importlib.import_module("plans.migrations.0013_swedish_rules")
+    migration = importlib.import_module("plans.migrations.0014_swedish_rules")
 
     migration.mark_what_approved_plans_miss(django_apps, None)
 
-    assert Plan.objects.get(pk=approved.pk).missing_later_rules == ["records_reference", "accessibility"]
+    assert Plan.objects.get(pk=approved.pk).missing_later_rules == [
+        "records_reference",
+        "accessibility",
+        "measurable_goals",
+    ]
     assert Plan.objects.get(pk=pending.pk).missing_later_rules == []
 
 

@@ -5,7 +5,7 @@ import kob_social.records
 from django.db import migrations, models
 
 
-# Plan.missing_later_rules: the rules of issue 19 that a plan approved before them does not meet.
+# Plan.missing_later_rules: the rules of issue 19 (plans.enums.LATER_RULES) that a plan approved before them does not meet.
 # The plan stays valid and in force; its page (and the overview) say what its next version must
 # add. Plans still in the chain are not marked: they are checked when they are decided (approval
 # is refused while something required is missing: plans.domain.chain).
@@ -15,6 +15,13 @@ ACCESSIBILITY = ["alt_texts", "captions", "readable_hashtags"]
 
 def mark_what_approved_plans_miss(apps, schema_editor):
     Plan = apps.get_model("plans", "Plan")
+    Goal = apps.get_model("plans", "Goal")
+    # Goals that start from nothing: neither a baseline nor the day they are first measured.
+    unmeasurable = set(
+        Goal.objects.filter(plan__status="godkand", baseline=None, first_measured_on=None).values_list(
+            "plan_id", flat=True
+        )
+    )
     for plan in Plan.objects.filter(status="godkand").only("pk", "records_reference", *PERSONAL_DATA, *ACCESSIBILITY):
         missing = []
         if not plan.records_reference.strip():
@@ -23,6 +30,8 @@ def mark_what_approved_plans_miss(apps, schema_editor):
             missing.append("personal_data")
         if any(not getattr(plan, field) for field in ACCESSIBILITY):
             missing.append("accessibility")
+        if plan.pk in unmeasurable:
+            missing.append("measurable_goals")
         if missing:
             Plan.objects.filter(pk=plan.pk).update(missing_later_rules=missing)
 
@@ -30,7 +39,7 @@ def mark_what_approved_plans_miss(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_list_order_indexes'),
+        ('plans', '0013_goal_first_measured_on'),
     ]
 
     operations = [
