@@ -32,7 +32,8 @@ GOALS = [
         "300,00",
         "2027-12-31",
     ),
-    ("Fler kommentarer och frågor från skolornas musiklärare", "Kommentarer", "35,00", "120,00", "2027-12-31"),
+    # Measured for the first time on FIRST_MEASURED_ON instead of from a baseline.
+    ("Fler kommentarer och frågor från skolornas musiklärare", "Kommentarer", None, "120", "2027-12-31"),
     ("Fler delningar av inlägg om länets konsertscener", "Delningar", "210,00", "500,00", "2027-12-31"),
     ("Kortare svarstid på frågor i kanalen under kontorstid", "Svarstid (timmar)", "30,00", "8,00", "2027-03-31"),
     ("Fler reaktioner på inlägg om Musik i Upplands ensembler", "Reaktioner", "4 200,00", "7 500,00", "2027-12-31"),
@@ -46,6 +47,8 @@ GOALS = [
         "2027-09-30",
     ),
 ]
+
+FIRST_MEASURED_ON = "2027-01-15"
 
 
 def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
@@ -70,7 +73,8 @@ def sample_snapshot(goal_count: int = len(GOALS)) -> dict:
         ),
     }
     goals = [
-        {"description": d, "metric": m, "baseline": b, "target": t, "deadline": dl}
+        {"description": d, "metric": m, "baseline": b or "", "target": t, "deadline": dl}
+        | ({} if b else {"first_measured_on": FIRST_MEASURED_ON})
         for d, m, b, t, dl in (GOALS * (goal_count // len(GOALS) + 1))[:goal_count]
     ]
     return {
