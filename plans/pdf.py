@@ -80,6 +80,15 @@ SHORT_KEYS = frozenset(
         "working_hours_per_week",
         "screenshot_responsible",
         "terms_reviewed",
+        "records_reference",
+        "registration_number",
+        "statistics_use",
+        "privacy_notice_url",
+        "processing_register_entry",
+        "data_requests_by",
+        "alt_texts",
+        "captions",
+        "readable_hashtags",
     }
 )
 GOALS_AFTER = "purpose"

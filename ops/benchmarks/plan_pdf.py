@@ -33,7 +33,7 @@ GOALS = [
         "2027-12-31",
     ),
     # Measured for the first time on FIRST_MEASURED_ON instead of from a baseline.
-    ("Fler kommentarer och frågor från skolornas musiklärare", "Kommentarer", None, "120", "2027-12-31"),
+    ("Fler kommentarer och frågor från skolornas musiklärare", "Kommentarer", None, "120,00", "2027-12-31"),
     ("Fler delningar av inlägg om länets konsertscener", "Delningar", "210,00", "500,00", "2027-12-31"),
     ("Kortare svarstid på frågor i kanalen under kontorstid", "Svarstid (timmar)", "30,00", "8,00", "2027-03-31"),
     ("Fler reaktioner på inlägg om Musik i Upplands ensembler", "Reaktioner", "4 200,00", "7 500,00", "2027-12-31"),
