@@ -9,10 +9,14 @@ a forged POST of a changed owner is ignored, since a read-only field is not in t
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kob_social.history_admin import ReadOnlyHistoryAdmin
 
+from .domain.channels import MAJOR_FIELDS
+from .domain.duties import open_change_duty
+from .enums import DutyReason
 from .models import (
     Agreement,
     Channel,
@@ -75,6 +79,14 @@ class ChannelAdmin(ReadOnlyHistoryAdmin):
         "closed_at",
         "status_changed_at",
     )
+
+    def save_model(self, request, obj, form, change):
+        """A new name, address or platform set here is a major change like one by an approved
+        plan: it opens a screenshot duty (duties.open_change_duty), keyed by its history row."""
+        super().save_model(request, obj, form, change)
+        if change and set(MAJOR_FIELDS) & set(form.changed_data):
+            history_id = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+            open_change_duty(obj, reason=DutyReason.CHANNEL_CHANGED, key=f"kanal:{history_id}", on=timezone.localdate())
 
 
 @admin.register(RemovalEntry)

@@ -72,14 +72,44 @@ SYSTEM_ACTIONS = frozenset({ChannelAction.START_CLOSURE, ChannelAction.ARCHIVE})
 
 
 class ChecklistItem(models.TextChoices):
-    """The go-live checklist: all three must be ticked before a channel becomes active."""
+    """The go-live checklist: every item must be ticked before a channel becomes active.
+
+    Five of them are what the channel itself must state (BBS-lagen 3 §, E-delegationen's
+    guidelines point 6), asked one by one: who runs it, its purpose, that posts become public
+    records, what content is removed, and where to reach the administration for errands
+    (INFORMATION_ITEMS). The half-yearly inventory asks the same five again."""
 
     LINKED_FROM_WEBSITE = "lankad", _("The channel is linked from the official website")
-    INFORMATION_SHOWN = "information", _("The channel shows who runs it and that posts may be public records")
+    STATES_WHO_RUNS_IT = "driver", _("The channel states who runs it")
+    STATES_PURPOSE = "syfte", _("The channel states its purpose")
+    STATES_PUBLIC_RECORDS = "handlingar", _("The channel states that posts become public records")
+    STATES_WHAT_IS_REMOVED = "borttagning", _("The channel states what content is removed")
+    STATES_CONTACT = "kontakt", _("The channel states where to reach the administration for errands")
     ADMIN_ACCOUNTS_DOCUMENTED = (
         "konton",
         _("The admin accounts are documented in the unit's safe place (never passwords in this app)"),
     )
+
+
+# What the channel must state (BBS-lagen 3 §, E-delegationen point 6): each checklist item and
+# the field of the inventory confirmation (models.InventoryConfirmation) that asks it again.
+INFORMATION_ITEMS: dict[ChecklistItem, str] = {
+    ChecklistItem.STATES_WHO_RUNS_IT: "states_who_runs_it",
+    ChecklistItem.STATES_PURPOSE: "states_purpose",
+    ChecklistItem.STATES_PUBLIC_RECORDS: "states_public_records",
+    ChecklistItem.STATES_WHAT_IS_REMOVED: "states_what_is_removed",
+    ChecklistItem.STATES_CONTACT: "states_contact",
+}
+
+
+class DutyReason(models.TextChoices):
+    """Why a screenshot duty is open (SKR: "varje halvår eller vid en större förändring"): the
+    half year, or a major change of the channel: its name, address or platform changed, or a new
+    version of its plan was approved (domain.duties.open_change_duty)."""
+
+    HALF_YEAR = "halvar", _("Half year")
+    CHANNEL_CHANGED = "kanal", _("The channel's name, address or platform changed")
+    NEW_PLAN_VERSION = "plan", _("A new version of the plan was approved")
 
 
 class RemovalCategory(models.TextChoices):

@@ -12,15 +12,17 @@ from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
 from accounts.queries import unit_and_descendant_ids
 from kob_social.errors import Incomplete
+from kob_social.records import CASE_NUMBER_MAX_LENGTH, valid_case_number
 
-from .domain.channels import iso_weeks
-from .enums import ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
+from .domain.channels import MUST_BE_STATED, iso_weeks
+from .enums import INFORMATION_ITEMS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from .models import Channel, ScreenshotFile
 from .models.channel import MAX_HOURS_PER_WEEK, TEXT_MAX_LENGTH, valid_hours_per_week
 from .queries import with_legal_training
@@ -283,9 +285,12 @@ class RosterForm(forms.Form):
 class InventoryForm(forms.Form):
     still_used = forms.BooleanField(label=_("The channel is still used"), required=False)
     owners_correct = forms.BooleanField(label=_("The owner, the other people and the roster are right"), required=False)
-    information_correct = forms.BooleanField(
-        label=_("The information on the channel (who runs it, contact, public records) is correct"), required=False
-    )
+    # What the channel must state, one box each (enums.INFORMATION_ITEMS); each must be ticked.
+    states_who_runs_it = forms.BooleanField(label=ChecklistItem.STATES_WHO_RUNS_IT.label)
+    states_purpose = forms.BooleanField(label=ChecklistItem.STATES_PURPOSE.label)
+    states_public_records = forms.BooleanField(label=ChecklistItem.STATES_PUBLIC_RECORDS.label)
+    states_what_is_removed = forms.BooleanField(label=ChecklistItem.STATES_WHAT_IS_REMOVED.label)
+    states_contact = forms.BooleanField(label=ChecklistItem.STATES_CONTACT.label)
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -296,7 +301,12 @@ class InventoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in INFORMATION_ITEMS.values():
+            self.fields[field].error_messages["required"] = MUST_BE_STATED
         show_length_limits(self)
+
+    def information_fields(self) -> list:
+        return [self[field] for field in INFORMATION_ITEMS.values()]
 
 
 class MultipleFileInput(forms.FileInput):
@@ -331,6 +341,37 @@ class UploadField(forms.FileField):
         return files if several else files[0] if files else None
 
 
+def case_number_help() -> str:
+    return gettext("Optional. As the Region's case system writes it, for example %(example)s.") % {
+        "example": settings.CASE_NUMBER_EXAMPLE
+    }
+
+
+class CaseNumberField(forms.CharField):
+    """A registration number (diarienummer) of the Region's case system, optional, checked by
+    the installation's pattern (kob_social.records.valid_case_number) with its example."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Registration number"))
+        kwargs.setdefault("max_length", CASE_NUMBER_MAX_LENGTH)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("validators", [valid_case_number])
+        kwargs.setdefault("help_text", lazy(case_number_help, str)())
+        super().__init__(**kwargs)
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A question answered yes or no as radio buttons, neither chosen beforehand: the person
+    must answer (a checkbox left unticked would be read as a "no" nobody gave)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("ja", _("Yes")), ("nej", _("No"))])
+        kwargs.setdefault("coerce", lambda value: value == "ja")
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("error_messages", {"required": _("Answer yes or no.")})
+        super().__init__(**kwargs)
+
+
 class ScreenshotForm(forms.Form):
     taken_on = forms.DateField(
         label=_("Date taken"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"), validators=[not_in_future]
@@ -346,11 +387,14 @@ class ScreenshotForm(forms.Form):
         label=_("Files"),
         widget=MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
     )
-    diarienummer = forms.CharField(label=_("Registration number"), max_length=40, required=False)
+    diarienummer = CaseNumberField()
     is_final = forms.BooleanField(
         label=_("This is the final screenshot before the channel is closed"),
         required=False,
     )
+    # Accessibility (DOS-lagen): a yes or a no must be chosen; nothing is chosen beforehand.
+    alt_texts_checked = YesNoField(label=_("Alt texts on images were checked during the period"))
+    captions_checked = YesNoField(label=_("Captions on videos were checked during the period"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -377,7 +421,7 @@ class RemovalForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
     )
     police_report = forms.BooleanField(label=_("Reported to the police"), required=False)
-    diarienummer = forms.CharField(label=_("Registration number"), max_length=40, required=False)
+    diarienummer = CaseNumberField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,14 +13,16 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.enums import Course
 from accounts.models import Absence, TrainingRecord, User
 from accounts.queries import is_overseer, readable_units, valid_training_q
 
-from .enums import ChannelStatus, ChecklistItem
+from .enums import INFORMATION_ITEMS, ChannelStatus, ChecklistItem
 from .models import (
     Channel,
     ChannelUpdate,
@@ -256,6 +258,21 @@ def screenshot_taken_within(channel, first_day, last_day) -> Exists:
     return Exists(Screenshot.objects.filter(channel=channel, taken_on__gte=first_day, taken_on__lte=last_day))
 
 
+# A change duty has no end: any screenshot record on or after the day of the change fulfils it.
+OPEN_END = datetime.date.max
+
+
+def duty_fulfilled() -> Exists:
+    """Whether a screenshot record of the duty's channel fulfils the ScreenshotDuty row being
+    read (OuterRef): taken within its half year, or for a change duty (period_end empty) on or
+    after the day of the change. The rule of screenshot_taken_within, on a row of duties."""
+    return screenshot_taken_within(
+        OuterRef("channel"),
+        OuterRef("period_start"),
+        Coalesce(OuterRef("period_end"), Value(OPEN_END), output_field=DateField()),
+    )
+
+
 @dataclass(frozen=True)
 class DutyState:
     """A screenshot duty as the channel page shows it; fulfilment and overdue are computed."""
@@ -267,11 +284,14 @@ class DutyState:
 
 
 def screenshot_duties_of(channel: Channel, today: datetime.date) -> list[DutyState]:
-    """Every screenshot duty of the channel, newest half year first, each with whether a
-    screenshot taken within its half year fulfils it and whether it is overdue (unfulfilled
-    and `today` on or after the day the chef is told). One query."""
-    fulfilled = screenshot_taken_within(OuterRef("channel"), OuterRef("period_start"), OuterRef("period_end"))
-    duties = ScreenshotDuty.objects.filter(channel=channel).annotate(fulfilled=fulfilled).order_by("-period_start")
+    """Every screenshot duty of the channel, half-yearly and after a change, newest first, each
+    with whether a screenshot record fulfils it (duty_fulfilled) and whether it is overdue
+    (unfulfilled and `today` on or after the day the chef is told). One query."""
+    duties = (
+        ScreenshotDuty.objects.filter(channel=channel)
+        .annotate(fulfilled=duty_fulfilled())
+        .order_by("-period_start", "-pk")
+    )
     states = []
     for duty in duties:
         escalates_on = screenshot_escalates_on(duty.starts_on)
@@ -330,9 +350,10 @@ def near_duplicate_channels(*, platform: str, name: str, url: str, exclude_ids=(
 
 # The fields of each latest row the page shows; a "__" path reads the person's name across the join.
 PERSON = ("full_name", "username")
-INVENTORY_FIELDS = ("pk", "confirmed_at", "still_used", "owners_correct", "information_correct", "note")
+INVENTORY_FIELDS = ("pk", "confirmed_at", "still_used", "owners_correct", *INFORMATION_ITEMS.values(), "note")
 RHYTHM_FIELDS = ("pk", "period", "starts_on", "ends_on", "required", "actual", "missed_in_row", "checked_at")
 TICK_FIELDS = ("pk", "item", "ticked_at")
+ACCESSIBILITY_FIELDS = ("alt_texts_checked", "captions_checked")
 
 
 def _latest(prefix: str, rows: QuerySet, fields: tuple[str, ...], person: str = "") -> dict:
@@ -346,11 +367,28 @@ def _count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows.order_by().values("channel").annotate(n=Count("pk")).values("n")), 0)
 
 
+# The share of screenshot records that checked accessibility (DOS-lagen) is over this many years.
+ACCESSIBILITY_YEARS = 2
+
+
+def _accessibility_counts(screenshots: QuerySet) -> dict:
+    """Of the channel's screenshot records taken in the last ACCESSIBILITY_YEARS years that were
+    asked (issue 19; older rows hold None), how many answered, and how many said yes, for the
+    alt texts and for the captions: four subqueries of the page's one query."""
+    recent = screenshots.filter(taken_on__gte=timezone.localdate() - relativedelta(years=ACCESSIBILITY_YEARS))
+    counts = {}
+    for field in ACCESSIBILITY_FIELDS:
+        counts[f"page_{field}_asked"] = _count(recent.filter(**{f"{field}__isnull": False}))
+        counts[f"page_{field}_yes"] = _count(recent.filter(**{field: True}))
+    return counts
+
+
 def with_page_summary(channels: QuerySet[Channel]) -> QuerySet[Channel]:
     """The channel page's summaries, read with the channel in its one query (subqueries on
     indexed channel columns): the last inventory confirmation, the last checked period, the
-    go-live checklist's ticks (three items at most), the latest update, and how many screenshot
-    records and removal entries there are and the latest of each. Read back by `page_summary`."""
+    go-live checklist's ticks (one per item at most), the latest update, and how many screenshot
+    records and removal entries there are and the latest of each, and the share of recent screenshot
+    records that checked accessibility. Read back by `page_summary`."""
     mine = {"channel": OuterRef("pk")}
     screenshots = Screenshot.objects.filter(**mine)
     removals = RemovalEntry.objects.filter(**mine)
@@ -373,6 +411,7 @@ def with_page_summary(channels: QuerySet[Channel]) -> QuerySet[Channel]:
         page_update_count=_count(ChannelUpdate.objects.filter(**mine)),
         page_screenshot_count=_count(screenshots),
         page_last_screenshot_on=Subquery(screenshots.order_by("-taken_on").values("taken_on")[:1]),
+        **_accessibility_counts(screenshots),
         page_removal_count=_count(removals),
         page_last_removed_on=Subquery(removals.order_by("-removed_on").values("removed_on")[:1]),
     )
@@ -402,6 +441,8 @@ class PageSummary:
     last_screenshot_on: datetime.date | None
     removal_count: int
     last_removed_on: datetime.date | None
+    # Field (ACCESSIBILITY_FIELDS) → (records answering yes, records asked), the last two years.
+    accessibility: dict[str, tuple[int, int]]
 
 
 def page_summary(channel: Channel) -> PageSummary:
@@ -421,4 +462,8 @@ def page_summary(channel: Channel) -> PageSummary:
         last_screenshot_on=channel.page_last_screenshot_on,
         removal_count=channel.page_removal_count,
         last_removed_on=channel.page_last_removed_on,
+        accessibility={
+            field: (getattr(channel, f"page_{field}_yes"), getattr(channel, f"page_{field}_asked"))
+            for field in ACCESSIBILITY_FIELDS
+        },
     )

@@ -50,7 +50,14 @@ from accounts.models import Absence, TrainingRecord, Unit, User
 from channel_register.domain import duties as screenshot_duties
 from channel_register.domain.rhythm import run_weekly_check
 from channel_register.domain.updates import published_at_noon
-from channel_register.enums import ChannelStatus, ChecklistItem, FrequencyPeriod, Platform, UpdateSource
+from channel_register.enums import (
+    INFORMATION_ITEMS,
+    ChannelStatus,
+    ChecklistItem,
+    FrequencyPeriod,
+    Platform,
+    UpdateSource,
+)
 from channel_register.models import (
     Agreement,
     Channel,
@@ -1224,9 +1231,11 @@ class _Builder:
                             confirmed_by=plan.owner.user,
                             confirmed_at=self.at(day, 11),
                             still_used=True,
-                            owners_correct=True,
-                            information_correct=plan.care == Care.GOOD,
-                            note="" if plan.care == Care.GOOD else "Kanalinformationen behöver uppdateras.",
+                            owners_correct=plan.care == Care.GOOD,
+                            # What the channel states must all be true: the domain refuses a
+                            # confirmation otherwise (confirm_inventory).
+                            **dict.fromkeys(INFORMATION_ITEMS.values(), True),
+                            note="" if plan.care == Care.GOOD else "Tillsynsschemat behöver ses över.",
                         )
                     )
         Screenshot.objects.bulk_create(screenshots, batch_size=BATCH)

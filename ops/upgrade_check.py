@@ -56,7 +56,16 @@ ANONYMOUS_PAGES = ["/kanaler/", "/kanaler.json", "/kanaler.csv"]
 # Tables that may legitimately gain rows from a migration: the record of applied migrations.
 # The content type and permission tables grow by the rows of the models an upgrade adds; each new
 # row must name a table that is new as well (compare), or it is a moved model not relabelled.
-GROWING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+GROWING_TABLES = frozenset(
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        # Issue 19 (channel_register 0007): the go-live checklist's one "information" tick of a
+        # channel past go-live becomes five, one per item the channel must state.
+        "plans_checklisttick",
+    }
+)
 # Tables whose rows name a model through content_type_id, and the column with the object's key.
 OBJECT_REFERENCES = {
     "guardian_userobjectpermission": "object_pk",

@@ -23,7 +23,15 @@ from kob_social.history import update_with_history
 
 from .. import hooks, rules
 from ..audited import transition_event
-from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
+from ..enums import (
+    CHANNEL_TRANSITIONS,
+    ChannelAction,
+    ChannelStatus,
+    ChecklistItem,
+    DutyReason,
+    Platform,
+    RemovalCategory,
+)
 from ..models import (
     Agreement,
     Channel,
@@ -36,6 +44,7 @@ from ..models import (
 )
 from ..queries import roster_outlook
 from ..uploads import check_upload
+from .duties import open_change_duty
 
 CHANGED_FIRST = gettext_lazy("Someone else changed the channel first. Open it again to see its current state.")
 
@@ -51,21 +60,45 @@ def create_planned_channel(*, platform: str, name: str, url: str, unit) -> Chann
     )
 
 
+# A change of these is a major change of the channel: a screenshot is due after it (duties).
+MAJOR_FIELDS = ("platform", "name", "url")
+
+
 def describe_channel(
-    channel_id: int, *, platform: str, name: str, url: str, unit, actor: User | None, reason: str = ""
+    channel_id: int,
+    *,
+    platform: str,
+    name: str,
+    url: str,
+    unit,
+    actor: User | None,
+    reason: str = "",
+    records_reference: str | None = None,
 ) -> None:
-    """An approved plan is the channel's description: platform, name, address and unit.
+    """An approved plan is the channel's description: platform, name, address and unit, and the
+    reference to the records management plan (`records_reference`; None leaves it as it is).
 
     One history row by `actor` (the person whose approval made the plan the description),
     and the revision bumped in the database, so that a form opened before is refused as stale.
     (A queryset update() would leave no history row and no new revision.) The draft of a first
-    plan describes its own planned channel the same way, with its own `reason`."""
+    plan describes its own planned channel the same way, with its own `reason`.
+
+    A new name, address or platform of an active channel is a major change: it opens a
+    screenshot duty (duties.open_change_duty), once, keyed by the history row of the change."""
     Channel.objects.filter(pk=channel_id).update(revision=F("revision") + 1)
     channel = Channel.objects.get(pk=channel_id)
+    before = tuple(getattr(channel, field) for field in MAJOR_FIELDS)
     channel.platform, channel.name, channel.url, channel.unit = platform, name, url, unit
+    fields = ["platform", "name", "url", "unit"]
+    if records_reference is not None:
+        channel.records_reference = records_reference.strip()
+        fields.append("records_reference")
     channel._history_user = actor
     channel._change_reason = reason or _("Described by the approved plan")
-    channel.save(update_fields=["platform", "name", "url", "unit"])
+    channel.save(update_fields=fields)
+    if before != tuple(getattr(channel, field) for field in MAJOR_FIELDS):
+        change = channel.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        open_change_duty(channel, reason=DutyReason.CHANNEL_CHANGED, key=f"kanal:{change}", on=timezone.localdate())
 
 
 # --- The channel's life -----------------------------------------------------------------------
@@ -482,24 +515,51 @@ def hand_over_roster(channel_id: int, *, actor: User, leaver: User, successor: U
 # --- Inventory, screenshots, removal log ------------------------------------------------------
 
 
+MUST_BE_STATED = gettext_lazy("The channel must state this. Correct the channel first, then confirm the inventory.")
+
+
 def confirm_inventory(
-    channel_id: int, *, actor: User, still_used: bool, owners_correct: bool, information_correct: bool, note: str = ""
+    channel_id: int,
+    *,
+    actor: User,
+    still_used: bool,
+    owners_correct: bool,
+    states_who_runs_it: bool,
+    states_purpose: bool,
+    states_public_records: bool,
+    states_what_is_removed: bool,
+    states_contact: bool,
+    note: str = "",
 ) -> InventoryConfirmation:
+    """The owner's (or manager's) half-yearly confirmation. What the channel must state
+    (enums.INFORMATION_ITEMS: BBS-lagen 3 §, E-delegationen point 6) is confirmed item by item,
+    and one not stated refuses the whole confirmation, at its field: the inventory is not done
+    until the channel shows it. "Still used" and "people right" may be answered no (the note
+    says what will be done)."""
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_confirm_inventory(actor, channel):
         raise NotAllowed(_("Only the channel's owner or manager can confirm the inventory."))
     if channel.status not in (ChannelStatus.AKTIV, ChannelStatus.PAUSAD):
         raise NotAllowed(_("Only an active or paused channel is inventoried."))
+    stated = {
+        "states_who_runs_it": states_who_runs_it,
+        "states_purpose": states_purpose,
+        "states_public_records": states_public_records,
+        "states_what_is_removed": states_what_is_removed,
+        "states_contact": states_contact,
+    }
     confirmation = InventoryConfirmation(
         channel=channel,
         confirmed_by=actor,
         confirmed_at=timezone.now(),
         still_used=still_used,
         owners_correct=owners_correct,
-        information_correct=information_correct,
         note=note.strip(),
+        **stated,
     )
-    if errors := field_errors(confirmation, ["note"]):
+    errors = field_errors(confirmation, ["note"])
+    errors.update({field: [str(MUST_BE_STATED)] for field, value in stated.items() if not value})
+    if errors:
         raise Incomplete(errors)
     with transaction.atomic():
         confirmation.save()
@@ -516,15 +576,32 @@ def record_screenshot(
     uploads,
     diarienummer: str = "",
     is_final: bool = False,
+    alt_texts_checked: bool | None = None,
+    captions_checked: bool | None = None,
 ) -> Screenshot:
-    """A screenshot record with one or more files, each checked by content and hashed."""
+    """A screenshot record with one or more files, each checked by content and hashed.
+
+    It answers, yes or no, whether the alt texts of the channel's images and the captions of its
+    videos were checked in the period (DOS-lagen): no answer is refused at its field, as a
+    box left unticked would otherwise read as "no"."""
     channel = Channel.objects.select_related("unit").get(pk=channel_id)
     if not rules.can_record_screenshot(actor, channel):
         raise NotAllowed(_("Only the channel's people, its manager and the communications officer can do this."))
     screenshot = Screenshot(
-        channel=channel, taken_on=taken_on, taken_by=actor, url=url, diarienummer=diarienummer, is_final=is_final
+        channel=channel,
+        taken_on=taken_on,
+        taken_by=actor,
+        url=url,
+        diarienummer=diarienummer.strip(),
+        is_final=is_final,
+        alt_texts_checked=alt_texts_checked,
+        captions_checked=captions_checked,
     )
-    if errors := field_errors(screenshot, ["url", "diarienummer"]):
+    errors = field_errors(screenshot, ["url", "diarienummer"])
+    for field, answer in (("alt_texts_checked", alt_texts_checked), ("captions_checked", captions_checked)):
+        if answer is None:
+            errors[field] = [_("Answer yes or no.")]
+    if errors:
         raise Incomplete(errors)
     if not uploads:
         raise Incomplete({"files": [_("Attach at least one file.")]})

@@ -1,16 +1,22 @@
-"""The half-yearly screenshot duty: each active channel needs at least one screenshot record
-per half year (H1 January–June, H2 July–December).
+"""The screenshot duties: each active channel needs at least one screenshot record per half
+year (H1 January–June, H2 July–December), and one after each major change (SKR: "varje halvår
+eller vid en större förändring"): its name, address or platform changed, or a new version of its
+plan was approved. A change opens its duty at once (`open_change_duty`, called where the change
+is made); a screenshot record taken on or after the day of the change fulfils it.
 
 Run daily by `channel_register.tasks.screenshot_duties` (so also on 1 January and 1 July), and by hand
 with `manage.py run_job screenshot_duties --date …`. It opens the current half year's duty of
 every active channel that has none, reminds the screenshot responsible of every duty not yet
-fulfilled, and tells the chef once 30 days have passed since the duty began.
+fulfilled, and tells the chef once 30 days have passed since the duty began; the change duties
+not yet fulfilled are reminded of and escalated the same way.
 
 Fulfilment and "overdue" are computed (channel_register.queries), never stored. Duties are unique per
-channel and half year and every notification has a key, so a second run changes nothing.
+channel and half year, or per channel and change, and every notification has a key, so a second
+run changes nothing.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -21,15 +27,40 @@ from accounts.queries import active, chefs_by_unit
 from kob_social.jobs import in_batches
 from notifications.domain import Notice, notify_many
 
-from ..enums import ChannelStatus
+from ..enums import ChannelStatus, DutyReason
 from ..models import Channel, ScreenshotDuty
-from ..queries import screenshot_escalates_on, screenshot_taken_within
+from ..queries import duty_fulfilled, screenshot_escalates_on, screenshot_taken_within
 
 BATCH = 500
 
 
 def half_of(day: datetime.date) -> int:
     return 1 if day.month <= 6 else 2
+
+
+def open_change_duty(channel: Channel, *, reason: DutyReason, key: str, on: datetime.date) -> ScreenshotDuty | None:
+    """After a major change of an active channel (`reason`: its name, address or platform
+    changed, or a new version of its plan was approved), open a screenshot duty beginning on
+    `on`, the day of the change, with the reminders and the escalation of the half-yearly one
+    (run_screenshot_duties). A screenshot record taken on or after `on` fulfils it.
+
+    Exactly once per change: `key` names it ("plan:<id>", "kanal:<history id>"), unique per
+    channel in the database, so a retry or a second click finds the duty already open. Two changes
+    of the same day are one duty: one screenshot shows both. A channel not active (planned, paused,
+    being closed) gets none: nothing of it is public to capture, or the final screenshot is due.
+    Returns the duty (new or already open), or None."""
+    if channel.status != ChannelStatus.AKTIV or reason == DutyReason.HALF_YEAR:
+        return None
+    same_day = ScreenshotDuty.objects.filter(channel=channel, starts_on=on).exclude(reason=DutyReason.HALF_YEAR)
+    existing = same_day.first() or ScreenshotDuty.objects.filter(channel=channel, change_key=key).first()
+    if existing is not None:
+        return existing
+    duty, _created = ScreenshotDuty.objects.get_or_create(
+        channel=channel,
+        change_key=key,
+        defaults={"reason": reason, "period_start": on, "period_end": None, "starts_on": on},
+    )
+    return duty
 
 
 def _channels(year: int, half: int, period_start: datetime.date, period_end: datetime.date):
@@ -77,7 +108,32 @@ def run_screenshot_duties(*, today: datetime.date) -> dict:
     chefs = chefs_by_unit()
     totals = {"channels": 0, "created": 0, "unfulfilled": 0, "overdue": 0, "notified": 0}
     channels = _channels(year, half, period_start, period_end)
-    return in_batches(channels, lambda batch: _handle_batch(batch, today, year, half, chefs), size=BATCH, totals=totals)
+    in_batches(channels, lambda batch: _handle_batch(batch, today, year, half, chefs), size=BATCH, totals=totals)
+    return in_batches(
+        _open_change_duties(today), lambda batch: _handle_changes(batch, today, chefs), size=BATCH, totals=totals
+    )
+
+
+def _open_change_duties(today: datetime.date):
+    """The change duties of active channels begun by `today` that no screenshot record fulfils
+    yet: one query per batch (read by the index on reason and start)."""
+    return (
+        ScreenshotDuty.objects.exclude(reason=DutyReason.HALF_YEAR)
+        .filter(channel__status=ChannelStatus.AKTIV, starts_on__lte=today)
+        .annotate(fulfilled=duty_fulfilled())
+        .filter(fulfilled=False)
+        .select_related("channel__unit", "channel__owner", "channel__screenshot_responsible")
+    )
+
+
+def _handle_changes(batch: list[ScreenshotDuty], today: datetime.date, chefs: dict) -> dict:
+    open_duties = [Open(duty.channel, duty.starts_on, duty.label, duty.change_key) for duty in batch]
+    overdue = [item for item in open_duties if today >= screenshot_escalates_on(item.starts_on)]
+    return {
+        "unfulfilled": len(open_duties),
+        "overdue": len(overdue),
+        "notified": notify_many(_notices(open_duties, overdue, chefs)),
+    }
 
 
 def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: int, chefs: dict) -> dict:
@@ -106,10 +162,10 @@ def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: i
                 )
             )
         if not channel.fulfilled:
-            open_duties.append((channel, starts_on))
+            open_duties.append(Open(channel, starts_on, f"H{half} {year}", f"{year}H{half}"))
     ScreenshotDuty.objects.bulk_create(new, ignore_conflicts=True)
-    overdue = [(channel, starts) for channel, starts in open_duties if today >= screenshot_escalates_on(starts)]
-    notified = notify_many(_notices(open_duties, overdue, year, half, chefs))
+    overdue = [item for item in open_duties if today >= screenshot_escalates_on(item.starts_on)]
+    notified = notify_many(_notices(open_duties, overdue, chefs))
     return {
         "channels": len(batch),
         "created": len(new),
@@ -119,18 +175,29 @@ def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: i
     }
 
 
-def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict) -> list[Notice]:
-    overdue_channels = {channel.pk for channel, _starts_on in overdue}
+class Open(NamedTuple):
+    """An unfulfilled duty as its notices name it: "H1 2027" and "2027H1" for a half year, or
+    "after a change 2027-03-10" and its change key."""
+
+    channel: Channel
+    starts_on: datetime.date
+    label: str
+    key: str
+
+
+def _notices(open_duties: list[Open], overdue: list[Open], chefs: dict) -> list[Notice]:
+    overdue_keys = {(item.channel.pk, item.key) for item in overdue}
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
-        for channel, starts_on in open_duties:
+        for item in open_duties:
+            channel, starts_on = item.channel, item.starts_on
             chef = chefs.get(channel.unit_id)
-            escalate = channel.pk in overdue_channels and chef is not None
+            escalate = (channel.pk, item.key) in overdue_keys and chef is not None
             responsible = active(channel.screenshot_responsible) or active(channel.owner) or chef
             facts = {
                 "channel": str(channel),
                 "unit": str(channel.unit),
-                "half": f"H{half} {year}",
+                "half": item.label,
                 "starts_on": starts_on.isoformat(),
                 "escalates_on": screenshot_escalates_on(starts_on).isoformat(),
             }
@@ -141,7 +208,7 @@ def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict
                     Notice(
                         recipient=responsible,
                         kind="screenshot_due",
-                        key=f"screenshot_due:{channel.pk}:{year}H{half}:{responsible.pk}",
+                        key=f"screenshot_due:{channel.pk}:{item.key}:{responsible.pk}",
                         subject=_("Screenshot needed for %(half)s: %(channel)s") % facts,
                         body=_(
                             "%(channel)s needs at least one screenshot record for the archive in %(half)s. "
@@ -157,7 +224,7 @@ def _notices(open_duties: list, overdue: list, year: int, half: int, chefs: dict
                     Notice(
                         recipient=chef,
                         kind="screenshot_overdue",
-                        key=f"screenshot_overdue:{channel.pk}:{year}H{half}:{chef.pk}",
+                        key=f"screenshot_overdue:{channel.pk}:{item.key}:{chef.pk}",
                         subject=_("Screenshot overdue for %(half)s: %(channel)s") % facts,
                         body=_(
                             "%(channel)s (%(unit)s) has no screenshot record for %(half)s. The duty began on "

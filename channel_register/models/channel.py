@@ -18,6 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from kob_social.records import (
+    CASE_NUMBER_MAX_LENGTH,
+    RECORDS_REFERENCE_MAX_LENGTH,
+    valid_case_number,
+    valid_records_reference,
+)
 
 from ..enums import ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from .history import KeptTableHistory
@@ -63,6 +69,14 @@ class Channel(models.Model):
     name = models.CharField(_("name"), max_length=200)
     url = models.URLField(_("address"), max_length=500, blank=True)
     feed_url = models.URLField(_("feed address (RSS/Atom)"), max_length=500, blank=True)
+    # The entry of the dokumenthanteringsplan that governs the channel's records (arkivlagen): set
+    # from the approved plan (domain.channels.describe_channel), kept in the history.
+    records_reference = models.CharField(
+        _("Reference to the records management plan"),
+        max_length=RECORDS_REFERENCE_MAX_LENGTH,
+        blank=True,
+        validators=[valid_records_reference],
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="channels")
     status = models.CharField(_("status"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.PLANERAD)
     revision = models.PositiveIntegerField(default=0)
@@ -222,7 +236,14 @@ class InventoryConfirmation(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
     still_used = models.BooleanField(_("the channel is still used"))
     owners_correct = models.BooleanField(_("owners and roster are right"))
-    information_correct = models.BooleanField(_("the information on the channel is correct"))
+    # What the channel states (enums.INFORMATION_ITEMS), each confirmed again: one not true
+    # refuses the confirmation (domain.channels.confirm_inventory). Rows from before the five
+    # were asked one by one carry the single answer they gave, copied into all five (0007).
+    states_who_runs_it = models.BooleanField(ChecklistItem.STATES_WHO_RUNS_IT.label)
+    states_purpose = models.BooleanField(ChecklistItem.STATES_PURPOSE.label)
+    states_public_records = models.BooleanField(ChecklistItem.STATES_PUBLIC_RECORDS.label)
+    states_what_is_removed = models.BooleanField(ChecklistItem.STATES_WHAT_IS_REMOVED.label)
+    states_contact = models.BooleanField(ChecklistItem.STATES_CONTACT.label)
     note = models.TextField(
         _("note"), blank=True, max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
     )
@@ -267,8 +288,17 @@ class Screenshot(models.Model):
     taken_on = models.DateField(_("date taken"))
     taken_by = models.ForeignKey(PERSON, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+")
     url = models.URLField(_("address"), max_length=500)
-    diarienummer = models.CharField(_("registration number"), max_length=40, blank=True)
+    # Checked against the case system's pattern when written (kob_social.records); rows stored
+    # before the check are not revalidated.
+    diarienummer = models.CharField(
+        _("registration number"), max_length=CASE_NUMBER_MAX_LENGTH, blank=True, validators=[valid_case_number]
+    )
     is_final = models.BooleanField(_("final screenshot before closing"), default=False)
+    # Accessibility on the channel (DOS-lagen): whether the alt texts of images and the captions
+    # of videos were checked in the period. Asked of every record since issue 19 (the form and
+    # domain.channels.record_screenshot require an answer); None: a record from before, not asked.
+    alt_texts_checked = models.BooleanField(_("Alt texts on images were checked during the period"), null=True)
+    captions_checked = models.BooleanField(_("Captions on videos were checked during the period"), null=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -280,6 +310,10 @@ class Screenshot(models.Model):
 
     def __str__(self):
         return f"{self.channel}: {self.taken_on}"
+
+    @property
+    def accessibility_answers(self) -> tuple[bool | None, bool | None]:
+        return self.alt_texts_checked, self.captions_checked
 
 
 class ScreenshotFile(StoredFileMixin):
@@ -314,7 +348,11 @@ class RemovalEntry(StoredFileMixin):
         _("description"), max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
     )
     police_report = models.BooleanField(_("reported to the police"), default=False)
-    diarienummer = models.CharField(_("registration number"), max_length=40, blank=True)
+    # Checked against the case system's pattern when written (kob_social.records); the log is
+    # append-only, so entries stored before the check are never revalidated.
+    diarienummer = models.CharField(
+        _("registration number"), max_length=CASE_NUMBER_MAX_LENGTH, blank=True, validators=[valid_case_number]
+    )
     created_by = models.ForeignKey(PERSON, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 

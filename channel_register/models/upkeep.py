@@ -1,5 +1,6 @@
 """What the scheduled jobs read and write about a channel: its update log, the state of
-its feed, the weekly/monthly update-rhythm results and the half-yearly screenshot duties.
+its feed, the weekly/monthly update-rhythm results and the screenshot duties (half-yearly, and
+after a major change).
 
 Only facts are stored. "Missed", "fulfilled" and "overdue" are computed from them
 (see channel_register.queries and the domain modules rhythm, duties and reminders).
@@ -10,9 +11,10 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import FrequencyPeriod, UpdateSource
+from ..enums import DutyReason, FrequencyPeriod, UpdateSource
 from .channel import Channel
 
 PERSON = settings.AUTH_USER_MODEL
@@ -109,18 +111,27 @@ class RhythmCheck(models.Model):
 
 
 class ScreenshotDuty(models.Model):
-    """The duty to record at least one screenshot of an active channel in a half year
-    (H1 January–June, H2 July–December).
+    """The duty to record at least one screenshot of an active channel: every half year
+    (H1 January–June, H2 July–December), and once after each major change (SKR: "varje halvår
+    eller vid en större förändring": its name, address or platform changed, or a new version of
+    its plan was approved; domain.duties.open_change_duty).
 
     `starts_on` is the first day of the half year, or the day the channel became active if
-    later; the chef is told when 30 days have passed from it without a record. Fulfilment is
-    computed: a screenshot record of the channel taken within the half year."""
+    later, or the day of the change; the chef is told when 30 days have passed from it without a
+    record. Fulfilment is computed (queries.duty_fulfilled): a screenshot record of the channel
+    taken within the half year, or, for a change, on or after the day of the change.
+
+    A half-yearly duty has its year and half, once per channel and half year; a change duty has
+    neither, no end, and a `change_key` naming the change (the approved plan, the channel's
+    history row), once per channel and key: a retry or a second click opens no second one."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="screenshot_duties")
-    year = models.PositiveSmallIntegerField(_("year"))
-    half = models.PositiveSmallIntegerField(_("half year"))
+    reason = models.CharField(_("reason"), max_length=10, choices=DutyReason.choices, default=DutyReason.HALF_YEAR)
+    change_key = models.CharField(_("change"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    half = models.PositiveSmallIntegerField(_("half year"), null=True, blank=True)
     period_start = models.DateField(_("half year begins"))
-    period_end = models.DateField(_("half year ends"))
+    period_end = models.DateField(_("half year ends"), null=True, blank=True)
     starts_on = models.DateField(_("duty begins"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -130,16 +141,45 @@ class ScreenshotDuty(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "year", "half"], name="screenshot_duty_once_per_half"),
             models.CheckConstraint(condition=Q(half__in=[1, 2]), name="screenshot_duty_valid_half"),
+            models.UniqueConstraint(
+                fields=["channel", "change_key"], condition=~Q(change_key=""), name="screenshot_duty_once_per_change"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    reason=DutyReason.HALF_YEAR,
+                    year__isnull=False,
+                    half__isnull=False,
+                    period_end__isnull=False,
+                    change_key="",
+                )
+                | (
+                    ~Q(reason=DutyReason.HALF_YEAR)
+                    & Q(year__isnull=True, half__isnull=True, period_end__isnull=True)
+                    & ~Q(change_key="")
+                ),
+                name="screenshot_duty_half_or_change",
+            ),
         ]
-        indexes = [models.Index(fields=["period_start", "channel"])]
+        indexes = [
+            models.Index(fields=["period_start", "channel"]),
+            # The open change duties the daily job reads (duties.run_screenshot_duties).
+            models.Index(fields=["reason", "starts_on"], name="screenshot_duty_reason_start"),
+        ]
         verbose_name = _("screenshot duty")
         verbose_name_plural = _("screenshot duties")
 
     def __str__(self):
-        return f"{self.channel}: H{self.half} {self.year}"
+        return f"{self.channel}: {self.label}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.reason != DutyReason.HALF_YEAR
 
     @property
     def label(self) -> str:
+        """ "H2 2026" for a half year, "after a change 2026-10-12" for a change."""
+        if self.is_change:
+            return gettext("after a change %(day)s") % {"day": self.starts_on.isoformat()}
         return f"H{self.half} {self.year}"
 
     @staticmethod

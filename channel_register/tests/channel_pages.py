@@ -35,7 +35,12 @@ def swedish(msgid: str, **params) -> str:
 def form_data(form: str) -> dict:
     today = timezone.localdate().isoformat()
     if form == "screenshot_create":
-        return {"taken_on": today, "url": "https://www.facebook.com/lansbiblioteketuppsala"}
+        return {
+            "taken_on": today,
+            "url": "https://www.facebook.com/lansbiblioteketuppsala",
+            "alt_texts_checked": "ja",
+            "captions_checked": "nej",
+        }
     return {"removed_on": today, "category": RemovalCategory.UNLAWFUL, "description": "Hot mot en anställd."}
 
 

@@ -32,7 +32,7 @@ from channel_register.enums import RemovalCategory
 from channel_register.models import Channel, ChannelUpdate, RosterWeek, ScreenshotDuty
 from kob_social.testing.browser import assert_accessible
 
-from .channel_factories import active_channel, approved_plan, friday_of, iso_monday, png_upload, trained
+from .channel_factories import ANSWERED, active_channel, approved_plan, friday_of, iso_monday, png_upload, trained
 from .channel_upkeep_factories import (
     feed_state,
     monday_of,
@@ -369,6 +369,7 @@ def test_channel_page_shows_strip_broken_feed_and_duties_accessibly(live_server,
         actor=org.medarbetare,
         taken_on=fulfilled.period_start + timedelta(days=10),
         url=channel.url,
+        **ANSWERED,
         uploads=[png_upload()],
     )
 
@@ -490,7 +491,7 @@ def test_channel_page_summaries_lead_by_keyboard_to_their_pages_accessibly(
     trained(org.medarbetare)
     channel = appoint(channel.pk, actor=org.chef, owner=org.medarbetare, screenshot_responsible=org.medarbetare)
     record_screenshot(
-        channel.pk, actor=org.medarbetare, taken_on=today, url=channel.url, uploads=[png_upload("bild.png")]
+        channel.pk, actor=org.medarbetare, taken_on=today, url=channel.url, **ANSWERED, uploads=[png_upload("bild.png")]
     )
     log_removal(
         channel.pk,

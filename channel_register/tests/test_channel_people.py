@@ -33,7 +33,7 @@ from channel_register.views.common import PAGE_SIZE
 from kob_social.errors import Conflict, Incomplete, NotAllowed
 from kob_social.history import update_with_history
 
-from .channel_factories import active_channel, approved_plan, trained
+from .channel_factories import STATED, active_channel, approved_plan, trained
 from .channel_life import (
     STOCKHOLM,
     channel_row,
@@ -266,7 +266,7 @@ def test_confirm_agreement_twice_keeps_first_timestamp(org, time_machine):
 
 
 def confirm(org, channel: Channel) -> None:
-    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, information_correct=True)
+    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, **STATED)
 
 
 @pytest.fixture
@@ -350,9 +350,7 @@ def test_inventory_of_planned_channel_not_due(org, time_machine):
 @pytest.mark.parametrize("actor", ["medarbetare2", "chef2", "kommunikator"])
 def test_confirm_inventory_by_other_than_owner_or_chef_not_allowed(org, owned_channel, actor):
     with pytest.raises(NotAllowed):
-        confirm_inventory(
-            owned_channel.pk, actor=getattr(org, actor), still_used=True, owners_correct=True, information_correct=True
-        )
+        confirm_inventory(owned_channel.pk, actor=getattr(org, actor), still_used=True, owners_correct=True, **STATED)
 
     assert owned_channel.inventories.count() == 0
 

@@ -55,6 +55,8 @@ from plans.tests.factories import submitted_plan
 
 from .channel_factories import (
     ANALYSIS,
+    ANSWERED,
+    STATED_POSTED,
     active_channel,
     closing_channel,
     final_screenshot,
@@ -250,6 +252,7 @@ class World:
             actor=self.org.medarbetare,
             taken_on=self.today,
             url="https://example.se/a",
+            **ANSWERED,
             uploads=[png_upload()],
         )
         return screenshot.files.get()
@@ -363,10 +366,11 @@ def _request(world: World, endpoint: str) -> tuple[str, dict]:
         data = {"first_year": year, "first_week": week, "last_year": year, "last_week": week}
         return reverse("channel_register:roster", args=[active.pk]), {**data, "primary": org.medarbetare.pk}
     if name == "inventory":
-        data = {"still_used": "on", "owners_correct": "on", "information_correct": "on", "note": ""}
+        data = {"still_used": "on", "owners_correct": "on", **STATED_POSTED, "note": ""}
         return reverse("channel_register:inventory", args=[active.pk]), data
     if name == "screenshot_create":
         data = {"taken_on": today.isoformat(), "url": "https://example.se/b", "files": png_upload("ny.png")}
+        data.update({"alt_texts_checked": "ja", "captions_checked": "ja"})
         return reverse("channel_register:screenshot_create", args=[active.pk]), data
     if name == "removal_create":
         data = {

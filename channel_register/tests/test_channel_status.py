@@ -44,9 +44,11 @@ pytestmark = pytest.mark.django_db
 NO_APPROVED_PLAN = "The channel has no approved plan."
 NOT_TICKED = {
     ChecklistItem.LINKED_FROM_WEBSITE: "Not ticked: The channel is linked from the official website.",
-    ChecklistItem.INFORMATION_SHOWN: (
-        "Not ticked: The channel shows who runs it and that posts may be public records."
-    ),
+    ChecklistItem.STATES_WHO_RUNS_IT: "Not ticked: The channel states who runs it.",
+    ChecklistItem.STATES_PURPOSE: "Not ticked: The channel states its purpose.",
+    ChecklistItem.STATES_PUBLIC_RECORDS: "Not ticked: The channel states that posts become public records.",
+    ChecklistItem.STATES_WHAT_IS_REMOVED: "Not ticked: The channel states what content is removed.",
+    ChecklistItem.STATES_CONTACT: ("Not ticked: The channel states where to reach the administration for errands."),
     ChecklistItem.ADMIN_ACCOUNTS_DOCUMENTED: (
         "Not ticked: The admin accounts are documented in the unit's safe place (never passwords in this app)."
     ),
@@ -153,8 +155,11 @@ def test_activate_with_submitted_plan_only_incomplete(org, english):
         [],
         [ChecklistItem.LINKED_FROM_WEBSITE],
         [ChecklistItem.LINKED_FROM_WEBSITE, ChecklistItem.ADMIN_ACCOUNTS_DOCUMENTED],
+        # What the channel states, item by item (BBS-lagen 3 §): one of the five left out refuses.
+        [item for item in ChecklistItem if item != ChecklistItem.STATES_PURPOSE],
+        [item for item in ChecklistItem if item != ChecklistItem.STATES_CONTACT],
     ],
-    ids=["none", "one", "two"],
+    ids=["none", "one", "two", "all-but-purpose", "all-but-contact"],
 )
 def test_activate_with_incomplete_checklist_incomplete(org, english, ticked):
     channel = approved_plan(org).channel
@@ -206,10 +211,10 @@ def test_tick_checklist_item_records_who_and_when(org, time_machine, manager):
     channel = submitted_plan(org.medarbetare).channel
     time_machine.move_to(datetime(2027, 1, 12, 14, 5, tzinfo=STOCKHOLM), tick=False)
 
-    set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=getattr(org, manager), ticked=True)
+    set_checklist_item(channel.pk, ChecklistItem.STATES_PURPOSE, actor=getattr(org, manager), ticked=True)
 
     assert list(ChecklistTick.objects.filter(channel=channel).values("item", "ticked_by", "ticked_at")) == [
-        {"item": "information", "ticked_by": getattr(org, manager).pk, "ticked_at": timezone.now()}
+        {"item": "syfte", "ticked_by": getattr(org, manager).pk, "ticked_at": timezone.now()}
     ]
 
 
@@ -241,9 +246,16 @@ def test_untick_checklist_item_of_planned_channel_removes_it(org):
     channel = submitted_plan(org.medarbetare).channel
     tick_all(channel, org.chef)
 
-    set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=org.kommunikator, ticked=False)
+    set_checklist_item(channel.pk, ChecklistItem.STATES_PURPOSE, actor=org.kommunikator, ticked=False)
 
-    assert list(ChecklistTick.objects.filter(channel=channel).values_list("item", flat=True)) == ["konton", "lankad"]
+    assert list(ChecklistTick.objects.filter(channel=channel).values_list("item", flat=True)) == [
+        "borttagning",
+        "driver",
+        "handlingar",
+        "kontakt",
+        "konton",
+        "lankad",
+    ]
 
 
 def test_untick_checklist_item_by_non_manager_not_allowed(org):
@@ -251,9 +263,9 @@ def test_untick_checklist_item_by_non_manager_not_allowed(org):
     tick_all(channel, org.chef)
 
     with pytest.raises(NotAllowed):
-        set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=org.medarbetare, ticked=False)
+        set_checklist_item(channel.pk, ChecklistItem.STATES_PURPOSE, actor=org.medarbetare, ticked=False)
 
-    assert ChecklistTick.objects.filter(channel=channel).count() == 3
+    assert ChecklistTick.objects.filter(channel=channel).count() == len(ChecklistItem)
 
 
 @pytest.mark.parametrize("state", ["aktiv", "pausad"])
@@ -263,9 +275,9 @@ def test_untick_checklist_item_after_go_live_not_allowed(org, state):
         channel_transition(channel.pk, ChannelAction.PAUSE, actor=org.chef)
 
     with pytest.raises(NotAllowed):
-        set_checklist_item(channel.pk, ChecklistItem.INFORMATION_SHOWN, actor=org.chef, ticked=False)
+        set_checklist_item(channel.pk, ChecklistItem.STATES_PURPOSE, actor=org.chef, ticked=False)
 
-    assert ChecklistTick.objects.filter(channel=channel).count() == 3
+    assert ChecklistTick.objects.filter(channel=channel).count() == len(ChecklistItem)
 
 
 # --- The status table ---------------------------------------------------------------------------

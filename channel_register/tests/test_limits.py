@@ -19,7 +19,7 @@ from channel_register.enums import RemovalCategory
 from channel_register.models import Agreement, InventoryConfirmation, RemovalEntry
 from kob_social.errors import Incomplete
 
-from .channel_factories import png_upload
+from .channel_factories import STATED, STATED_POSTED, png_upload
 from .channel_pages import (
     channel_fixture,  # noqa: F401 (fixture)
     form_data,
@@ -42,7 +42,7 @@ def agreement(org, **overrides) -> dict:
 
 
 def inventory(**overrides) -> dict:
-    return {"still_used": "on", "owners_correct": "on", "information_correct": "on", "note": "", **overrides}
+    return {"still_used": "on", "owners_correct": "on", **STATED_POSTED, "note": "", **overrides}
 
 
 def removal(**overrides) -> dict:
@@ -173,7 +173,7 @@ def test_confirm_inventory_note_over_limit_incomplete_nothing_stored(org, channe
             actor=org.medarbetare,
             still_used=True,
             owners_correct=True,
-            information_correct=True,
+            **STATED,
             note=too_long(),
         )
 

@@ -31,7 +31,7 @@ from channel_register.queries import roster_gaps, roster_outlook
 from notifications.models import Notification
 from plans.tests.factories import complete_plan, submitted_plan
 
-from .channel_factories import active_channel, trained
+from .channel_factories import STATED, active_channel, trained
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +232,7 @@ def test_remind_overdue_inventories_due_today_tells_nobody(org, time_machine):
 def test_remind_overdue_inventories_confirmed_channel_tells_nobody(org, time_machine):
     channel = owned_channel(org, time_machine)
     time_machine.move_to(at(date(2027, 7, 1)), tick=False)
-    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, information_correct=True)
+    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, **STATED)
 
     counts = remind_overdue_inventories(today=INVENTORY_DUE + timedelta(days=30))
 
@@ -243,7 +243,7 @@ def test_remind_overdue_inventories_late_confirmation_starts_a_new_due_day(org, 
     channel = owned_channel(org, time_machine)
     remind_overdue_inventories(today=INVENTORY_DUE + timedelta(days=3))
     time_machine.move_to(at(date(2027, 9, 1)), tick=False)
-    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, information_correct=True)
+    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, **STATED)
 
     quiet = remind_overdue_inventories(today=date(2028, 3, 1))
     counts = remind_overdue_inventories(today=date(2028, 3, 2))

@@ -63,7 +63,7 @@ def log(channel, actor, upload, **kwargs) -> RemovalEntry:
         "category": RemovalCategory.PERSONAL_DATA,
         "description": "Kommentar med en annan persons personnummer och adress.",
         "police_report": False,
-        "diarienummer": "KOB-2027-0042",
+        "diarienummer": "KUN2027-00042",
     }
     values.update(kwargs)
     return log_removal(channel.pk, actor=actor, upload=upload, **values)
@@ -85,7 +85,7 @@ def test_log_removal_stores_entry_with_checked_evidence(org, channel, media):
         category=RemovalCategory.OFFENSIVE,
         description="  Hotfull kommentar mot en medarbetare.\n",
         police_report=True,
-        diarienummer=" KOB-2027-0043 ",
+        diarienummer=" KUN2027-00043 ",
     )
 
     stored = RemovalEntry.objects.get(pk=entry.pk)
@@ -105,7 +105,7 @@ def test_log_removal_stores_entry_with_checked_evidence(org, channel, media):
         "krankande",
         "Hotfull kommentar mot en medarbetare.",
         True,
-        "KOB-2027-0043",
+        "KUN2027-00043",
         org.medarbetare,
     )
     assert (stored.original_name, stored.content_type, stored.size, stored.sha256) == (

@@ -21,7 +21,7 @@ from channel_register.domain.updates import log_update
 from channel_register.enums import UpdateSource
 from channel_register.models import Channel, ChannelUpdate
 
-from .channel_factories import planned_channel_ready, png_upload
+from .channel_factories import ANSWERED, planned_channel_ready, png_upload
 from .channel_pages import (
     STOCKHOLM,
     channel_fixture,  # noqa: F401 (fixture)
@@ -380,6 +380,7 @@ def test_screenshots_page_duties_fulfilled_overdue_open(client, org, channel, ti
         actor=org.medarbetare,
         taken_on=date(2025, 9, 1),
         url="https://www.facebook.com/lansbiblioteket",
+        **ANSWERED,
         uploads=[png_upload()],
     )
     client.force_login(org.medarbetare)

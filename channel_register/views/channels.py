@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Unit
@@ -33,7 +33,7 @@ from kob_social.errors import Conflict, Incomplete, NotAllowed
 
 from .. import hooks, rules
 from ..domain import channels as domain
-from ..enums import CHANNEL_TRANSITIONS, ChannelAction, ChannelStatus, ChecklistItem, FrequencyPeriod
+from ..enums import CHANNEL_TRANSITIONS, INFORMATION_ITEMS, ChannelAction, ChannelStatus, ChecklistItem, FrequencyPeriod
 from ..forms import ChannelFilterForm, ChannelStatusForm, ChecklistForm
 from ..models import Channel, RhythmCheck
 from ..queries import (
@@ -108,7 +108,9 @@ def inventory_state(channel: Channel, today: datetime.date, last=MISSING) -> dic
     # inventory_due reads the last confirmation itself when given None; when there is none the
     # answer counts from the activation, so pass that and spare the second query.
     due = inventory_due(channel, last.confirmed_at if last else channel.activated_at)
-    return {"last": last, "due": due, "overdue": inventory_overdue(due, today)}
+    # What the channel states, as the last confirmation answered it, item by item.
+    stated = [(item.label, getattr(last, field)) for item, field in INFORMATION_ITEMS.items()] if last else []
+    return {"last": last, "due": due, "overdue": inventory_overdue(due, today), "stated": stated}
 
 
 def rhythm_cell(check: RhythmCheck) -> dict:
@@ -129,6 +131,29 @@ def rhythm_cell(check: RhythmCheck) -> dict:
     return {"check": check, "period": period, "datetime": machine, "result": result}
 
 
+def accessibility_shares(summary) -> list[str]:
+    """How many of the screenshot records of the last two years checked the alt texts and the
+    captions (DOS-lagen), each of those that asked (records from before the question hold none)."""
+    yes, asked = summary.accessibility["alt_texts_checked"]
+    captions_yes, captions_asked = summary.accessibility["captions_checked"]
+    if not asked and not captions_asked:
+        return [_("No screenshot record of the last two years says whether accessibility was checked.")]
+    return [
+        ngettext(
+            "Alt texts checked in %(yes)d of %(count)d screenshot record of the last two years.",
+            "Alt texts checked in %(yes)d of %(count)d screenshot records of the last two years.",
+            asked,
+        )
+        % {"yes": yes, "count": asked},
+        ngettext(
+            "Captions checked in %(yes)d of %(count)d screenshot record of the last two years.",
+            "Captions checked in %(yes)d of %(count)d screenshot records of the last two years.",
+            captions_asked,
+        )
+        % {"yes": captions_yes, "count": captions_asked},
+    ]
+
+
 def upkeep_context(user, channel: Channel, summary) -> dict:
     """The scheduled-work parts of the channel's page (the rhythm the plan in force requires
     comes from the plans, through the hooks): the last checked period, when the latest update
@@ -141,6 +166,7 @@ def upkeep_context(user, channel: Channel, summary) -> dict:
     return {
         "last_rhythm": rhythm_cell(check) if check else None,
         "summary": summary,
+        "accessibility_shares": accessibility_shares(summary),
         "feed": feed,
         # The reader has not yet read the address now set: its state is of the old one.
         "feed_is_stale": feed is not None and feed.url != channel.feed_url,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audit import domain as audit
-from kob_social.errors import NotAllowed, errors_to_form
+from kob_social.errors import errors_to_form
 
 from .. import rules
 from ..domain import channels as domain
@@ -69,12 +69,11 @@ def inventory(request, pk):
     if request.method == "POST":
         form = InventoryForm(request.POST)
         if form.is_valid():
-            try:
+            with errors_to_form(form):
                 domain.confirm_inventory(channel.pk, actor=request.user, **form.cleaned_data)
-            except NotAllowed as exc:
-                raise PermissionDenied(str(exc)) from exc
-            messages.success(request, _("The inventory has been confirmed."))
-            return redirect(channel.get_absolute_url() + "#inventory-heading")
+            if not form.errors:
+                messages.success(request, _("The inventory has been confirmed."))
+                return redirect(channel.get_absolute_url() + "#inventory-heading")
     else:
         form = InventoryForm()
     context = {"channel": channel, "form": form, "inventory": inventory_state(channel, timezone.localdate())}
@@ -103,6 +102,8 @@ def screenshot_create(request, pk):
                     uploads=request.FILES.getlist("files"),
                     diarienummer=data["diarienummer"].strip(),
                     is_final=data["is_final"],
+                    alt_texts_checked=data["alt_texts_checked"],
+                    captions_checked=data["captions_checked"],
                 )
             if not form.errors:
                 messages.success(request, _("The screenshot record has been saved."))

@@ -24,7 +24,7 @@ from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory, make
 from channel_register.domain.channels import appoint, confirm_inventory, record_screenshot
 from channel_register.domain.updates import log_update
 from channel_register.models import Channel, RosterWeek
-from channel_register.tests.channel_factories import png_upload, trained
+from channel_register.tests.channel_factories import ANSWERED, STATED, png_upload, trained
 from channel_register.tests.channel_upkeep_factories import screenshot_duty, weekly_check
 from kob_social.history import bulk_create_with_history, update_with_history
 from metrics.domain import imports
@@ -99,8 +99,10 @@ def well_kept(org) -> Channel:
     for weeks in range(1, 5):
         weekly_check(channel, TODAY - timedelta(weeks=weeks), actual=2)
     screenshot_duty(channel, 2027, 1, starts_on=TODAY)
-    record_screenshot(channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, uploads=[png_upload()])
-    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, information_correct=True)
+    record_screenshot(
+        channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, **ANSWERED, uploads=[png_upload()]
+    )
+    confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, **STATED)
     record_measurement(
         channel.pk, actor=org.medarbetare, metric=Metric.FOLLOWERS, on=date(2027, 3, 1), value=Decimal(2100)
     )
@@ -207,7 +209,12 @@ def test_read_facts_screenshot_duty_open_without_a_screenshot_of_the_half_year(o
     screenshot_duty(channel, 2027, 1, starts_on=date(2027, 1, 1))
     screenshot_duty(channel, 2026, 2)
     record_screenshot(
-        channel.pk, actor=org.medarbetare, taken_on=date(2026, 12, 20), url=channel.url, uploads=[png_upload()]
+        channel.pk,
+        actor=org.medarbetare,
+        taken_on=date(2026, 12, 20),
+        url=channel.url,
+        **ANSWERED,
+        uploads=[png_upload()],
     )
 
     facts = facts_of(channel)
@@ -219,9 +226,7 @@ def test_read_facts_inventory_due_half_a_year_after_the_latest_confirmation(org)
     channel = measured_channel(org)
     for day in (date(2026, 8, 20), date(2026, 9, 1)):
         with time_machine.travel(local(day.year, day.month, day.day, 10), tick=False):
-            confirm_inventory(
-                channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, information_correct=True
-            )
+            confirm_inventory(channel.pk, actor=org.medarbetare, still_used=True, owners_correct=True, **STATED)
 
     facts = facts_of(channel)
 
@@ -383,7 +388,9 @@ def test_refresh_standings_creates_the_rows_then_updates_them_in_place(org):
 
     first = refresh_standings(today=TODAY)
     before = standings()
-    record_screenshot(channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, uploads=[png_upload()])
+    record_screenshot(
+        channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, **ANSWERED, uploads=[png_upload()]
+    )
     second = refresh_standings(today=TODAY)
 
     assert (first, second) == ({"channels": 1}, {"channels": 1})
@@ -435,7 +442,9 @@ def test_signals_refresh_the_channel_after_a_change_on_commit(org, django_captur
     before = Standing.objects.get(channel=channel).screenshots
 
     with django_capture_on_commit_callbacks(execute=True):
-        record_screenshot(channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, uploads=[png_upload()])
+        record_screenshot(
+            channel.pk, actor=org.medarbetare, taken_on=TODAY, url=channel.url, **ANSWERED, uploads=[png_upload()]
+        )
 
     assert (before, Standing.objects.get(channel=channel).screenshots) == (Light.AMBER, Light.GREEN)
 

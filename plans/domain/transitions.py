@@ -1,10 +1,13 @@
 """The plan's transitions: the decision chain (domain.chain) with the plan's own rules."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from audit import domain as audit
 from channel_register.domain.channels import create_planned_channel, describe_channel
+from channel_register.domain.duties import open_change_duty
+from channel_register.enums import DutyReason
 
 from .. import rules
 from ..audited import transition_event
@@ -36,6 +39,14 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
             unit=plan.unit,
             actor=actor,
         )
+        if plan.version_number > 1:
+            # A new version of the plan is a major change: a screenshot is due after it, once.
+            open_change_duty(
+                plan.channel,
+                reason=DutyReason.NEW_PLAN_VERSION,
+                key=f"plan:{plan.pk}",
+                on=timezone.localdate(now),
+            )
     archive.freeze(plan, now)
 
 

@@ -22,6 +22,7 @@ from channel_register.enums import ChannelAction, ChannelStatus
 from channel_register.models import Channel, Screenshot
 from channel_register.tests.channel_factories import (
     ANALYSIS,
+    ANSWERED,
     CHAIN_APPROVAL,
     active_channel,
     closing_channel,
@@ -364,6 +365,7 @@ def test_close_channel_without_final_screenshot_incomplete(org, english):
         actor=org.medarbetare,
         taken_on=timezone.localdate(),
         url=channel.url,
+        **ANSWERED,
         uploads=[png_upload()],
         is_final=False,
     )
@@ -387,6 +389,7 @@ def test_close_channel_with_final_screenshot_closes(org, time_machine):
         actor=org.medarbetare,
         taken_on=timezone.localdate(),
         url=channel.url,
+        **ANSWERED,
         uploads=[png_upload("sista sidan.png", width=64, height=48)],
         is_final=True,
     )
@@ -430,6 +433,7 @@ def test_record_final_screenshot_html_as_png_refused(org):
             actor=org.medarbetare,
             taken_on=timezone.localdate(),
             url=channel.url,
+            **ANSWERED,
             uploads=[SimpleUploadedFile("bild.png", b"<html><body>inte en bild</body></html>")],
             is_final=True,
         )
