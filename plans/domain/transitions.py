@@ -20,7 +20,7 @@ from .validation import submission_errors
 
 def _on_approved(plan: Plan, actor: User, now) -> None:
     """The version in force until now becomes ersatt, the channel takes the approved plan's
-    description, and the approved version is frozen for its signed PDF (rendered after commit).
+    description (with its records-management reference), and the approved version is frozen for its signed PDF (rendered after commit).
 
     That is the approved version of the series, not necessarily `previous_version`: when a
     version between them was rejected or withdrawn, looking only at `previous_version` would
@@ -38,6 +38,7 @@ def _on_approved(plan: Plan, actor: User, now) -> None:
             url=plan.channel_url,
             unit=plan.unit,
             actor=actor,
+            records_reference=plan.records_reference,
         )
         if plan.version_number > 1:
             # A new version of the plan is a major change: a screenshot is due after it, once.

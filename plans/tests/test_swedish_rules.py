@@ -345,3 +345,10 @@ def test_signed_pdf_of_a_plan_made_now_prints_records_reference_personal_data_an
         org.chef.get_full_name(),
     ]
     assert [value for value in printed if squash(value) not in text] == []
+
+
+def test_approved_plan_gives_its_channel_the_records_reference(org):
+    plan = approve(complete_plan(org.medarbetare, records_reference="Dokumenthanteringsplan KoB 4.2.7"), org)
+
+    plan.channel.refresh_from_db()
+    assert plan.channel.records_reference == "Dokumenthanteringsplan KoB 4.2.7"
