@@ -20,7 +20,8 @@ from .validation import submission_errors
 
 def _on_approved(plan: Plan, actor: User, now) -> None:
     """The version in force until now becomes ersatt, the channel takes the approved plan's
-    description (with its records-management reference), and the approved version is frozen for its signed PDF (rendered after commit).
+    description (with its records-management reference), and the approved version is frozen
+    for its signed PDF (rendered after commit).
 
     That is the approved version of the series, not necessarily `previous_version`: when a
     version between them was rejected or withdrawn, looking only at `previous_version` would
