@@ -21,7 +21,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.queries import active, chefs_by_unit
 from kob_social.jobs import in_batches
@@ -127,7 +127,7 @@ def _open_change_duties(today: datetime.date):
 
 
 def _handle_changes(batch: list[ScreenshotDuty], today: datetime.date, chefs: dict) -> dict:
-    open_duties = [Open(duty.channel, duty.starts_on, duty.label, duty.change_key) for duty in batch]
+    open_duties = [Open(duty.channel, duty.starts_on, duty.label, duty.change_key, True) for duty in batch]
     overdue = [item for item in open_duties if today >= screenshot_escalates_on(item.starts_on)]
     return {
         "unfulfilled": len(open_duties),
@@ -175,6 +175,35 @@ def _handle_batch(batch: list[Channel], today: datetime.date, year: int, half: i
     }
 
 
+# What the notices of a duty say: of a half year, or after a major change of the channel.
+HALF_YEAR_TEXTS = {
+    "due_subject": gettext_lazy("Screenshot needed for %(half)s: %(channel)s"),
+    "due_body": gettext_lazy(
+        "%(channel)s needs at least one screenshot record for the archive in %(half)s. "
+        "Record one on the channel's page; if none is recorded by %(escalates_on)s, "
+        "the manager is told."
+    ),
+    "overdue_subject": gettext_lazy("Screenshot overdue for %(half)s: %(channel)s"),
+    "overdue_body": gettext_lazy(
+        "%(channel)s (%(unit)s) has no screenshot record for %(half)s. The duty began on "
+        "%(starts_on)s and has not been fulfilled within 30 days."
+    ),
+}
+CHANGE_TEXTS = {
+    "due_subject": gettext_lazy("Screenshot needed after a change: %(channel)s"),
+    "due_body": gettext_lazy(
+        "%(channel)s changed on %(starts_on)s (a new name, address or platform, or a new version of its "
+        "plan). Record a screenshot for the archive on the channel's page; if none is recorded by "
+        "%(escalates_on)s, the manager is told."
+    ),
+    "overdue_subject": gettext_lazy("Screenshot overdue after a change: %(channel)s"),
+    "overdue_body": gettext_lazy(
+        "%(channel)s (%(unit)s) has no screenshot record since it changed on %(starts_on)s, and the duty "
+        "has not been fulfilled within 30 days."
+    ),
+}
+
+
 class Open(NamedTuple):
     """An unfulfilled duty as its notices name it: "H1 2027" and "2027H1" for a half year, or
     "after a change 2027-03-10" and its change key."""
@@ -183,6 +212,7 @@ class Open(NamedTuple):
     starts_on: datetime.date
     label: str
     key: str
+    after_change: bool = False
 
 
 def _notices(open_duties: list[Open], overdue: list[Open], chefs: dict) -> list[Notice]:
@@ -202,6 +232,7 @@ def _notices(open_duties: list[Open], overdue: list[Open], chefs: dict) -> list[
                 "escalates_on": screenshot_escalates_on(starts_on).isoformat(),
             }
             url = channel.get_absolute_url()
+            texts = CHANGE_TEXTS if item.after_change else HALF_YEAR_TEXTS
             # The chef who stands in for a missing responsible is told once, by the escalation.
             if responsible is not None and not (escalate and responsible.pk == chef.pk):
                 notices.append(
@@ -209,13 +240,8 @@ def _notices(open_duties: list[Open], overdue: list[Open], chefs: dict) -> list[
                         recipient=responsible,
                         kind="screenshot_due",
                         key=f"screenshot_due:{channel.pk}:{item.key}:{responsible.pk}",
-                        subject=_("Screenshot needed for %(half)s: %(channel)s") % facts,
-                        body=_(
-                            "%(channel)s needs at least one screenshot record for the archive in %(half)s. "
-                            "Record one on the channel's page; if none is recorded by %(escalates_on)s, "
-                            "the manager is told."
-                        )
-                        % facts,
+                        subject=str(texts["due_subject"]) % facts,
+                        body=str(texts["due_body"]) % facts,
                         url=url,
                     )
                 )
@@ -225,12 +251,8 @@ def _notices(open_duties: list[Open], overdue: list[Open], chefs: dict) -> list[
                         recipient=chef,
                         kind="screenshot_overdue",
                         key=f"screenshot_overdue:{channel.pk}:{item.key}:{chef.pk}",
-                        subject=_("Screenshot overdue for %(half)s: %(channel)s") % facts,
-                        body=_(
-                            "%(channel)s (%(unit)s) has no screenshot record for %(half)s. The duty began on "
-                            "%(starts_on)s and has not been fulfilled within 30 days."
-                        )
-                        % facts,
+                        subject=str(texts["overdue_subject"]) % facts,
+                        body=str(texts["overdue_body"]) % facts,
                         url=url,
                     )
                 )

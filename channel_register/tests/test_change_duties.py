@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from channel_register.domain.channels import describe_channel, record_screenshot
 from channel_register.domain.duties import open_change_duty, run_screenshot_duties
@@ -214,3 +216,22 @@ def test_screenshot_page_post_fulfils_the_change_duty(client, org, channel):
 
     assert response.status_code == 302
     assert [state.fulfilled for state in states if state.duty.is_change] == [True]
+
+
+def test_change_duty_notices_say_after_which_change(org, channel):
+    with at(CHANGE_DAY):
+        rename(channel, "Länsbiblioteket Uppsala", org.chef)
+    with at(date(2027, 4, 9), 6):
+        run_screenshot_duties(today=date(2027, 4, 9))
+
+    rows = Notification.objects.filter(kind__startswith="screenshot_", key__contains=":kanal:").order_by("key")
+    subjects = list(rows.values_list("kind", "subject"))
+
+    channel.refresh_from_db()
+    with translation.override("sv"):
+        expected = [
+            ("screenshot_due", gettext("Screenshot needed after a change: %(channel)s") % {"channel": channel}),
+            ("screenshot_overdue", gettext("Screenshot overdue after a change: %(channel)s") % {"channel": channel}),
+        ]
+    assert sorted(subjects) == sorted(expected)
+    assert CHANGE_DAY.isoformat() in rows.get(kind="screenshot_due").body
