@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -228,7 +229,8 @@ def test_change_duty_notices_say_after_which_change(org, channel):
     subjects = list(rows.values_list("kind", "subject"))
 
     channel.refresh_from_db()
-    with translation.override("sv"):
+    # Notices are written in the installation's language (settings.LANGUAGE_CODE).
+    with translation.override(settings.LANGUAGE_CODE):
         expected = [
             ("screenshot_due", gettext("Screenshot needed after a change: %(channel)s") % {"channel": channel}),
             ("screenshot_overdue", gettext("Screenshot overdue after a change: %(channel)s") % {"channel": channel}),
