@@ -61,6 +61,9 @@ def skip_or_fail(reason: str):
 
 
 def pytest_configure(config):
+    from kob_social.testing.live_requests import in_flight
+
+    in_flight.connect()
     # Tasks queued by ordinary tests go to an in-memory broker and are never run; the tests
     # that need a real worker use the `celery_worker` fixture, which points Celery at Redis.
     from kob_social.celery import app
@@ -120,6 +123,19 @@ def no_write_around_history():
 
     with guarded():
         yield
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before a browser test's fixtures are torn down (the database flushed among them), leave
+    the page and let the live server finish what it was answering (kob_social/testing/live_requests.py)."""
+    if item.get_closest_marker("browser"):
+        from kob_social.testing.live_requests import leave_page_and_wait
+
+        funcargs = getattr(item, "funcargs", {})
+        if not leave_page_and_wait(funcargs.get("page")):
+            item.warn(pytest.PytestWarning("the live server was still answering a request after 30 s"))
+    yield
 
 
 # --- Celery with a real Redis and a real worker -----------------------------------------------
