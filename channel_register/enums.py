@@ -22,6 +22,7 @@ class Platform(models.TextChoices):
     YOUTUBE = "youtube", "YouTube"
     LINKEDIN = "linkedin", "LinkedIn"
     TIKTOK = "tiktok", "TikTok"
+    THREADS = "threads", "Threads"
     FLICKR = "flickr", "Flickr"
     BLOG = "blogg", _("Blog")
     MASTODON = "mastodon", "Mastodon"

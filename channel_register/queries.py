@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -51,14 +51,35 @@ def channels_visible_to(user: User) -> QuerySet[Channel]:
     return channels.filter(unit__in=readable_units(user).values("pk"))
 
 
+# The public register (issue 20): the channels in use are official (a paused one, or one being
+# closed, is still the Region's account); a closed channel that had been in use stays listed as
+# formerly official with its closing day, so that a lookup can say "no longer ours" of a handle
+# someone else may have taken over. A planned channel, and one closed without ever starting, was
+# never official and is not listed.
+OFFICIAL_STATUSES = (ChannelStatus.AKTIV, ChannelStatus.PAUSAD, ChannelStatus.AVVECKLAS)
+PUBLIC_FIELDS = ("platform", "name", "url", "status", "activated_at", "closed_at", "unit__name")
+
+
+def _public_q() -> Q:
+    return Q(status__in=OFFICIAL_STATUSES) | Q(status=ChannelStatus.AVSLUTAD, activated_at__isnull=False)
+
+
 def public_channels() -> QuerySet[Channel]:
-    """The public register: active channels only, and only what the public may see."""
+    """The public register, only what the public may see: the official channels by unit,
+    platform and name, then the formerly official ones, the most recently closed first."""
     return (
-        Channel.objects.filter(status=ChannelStatus.AKTIV)
+        Channel.objects.filter(_public_q())
         .select_related("unit")
-        .only("platform", "name", "url", "unit__name")
-        .order_by("unit__name", "platform", "name")
+        .only(*PUBLIC_FIELDS)
+        .alias(closed=Case(When(status=ChannelStatus.AVSLUTAD, then=Value(1)), default=Value(0)))
+        .order_by("closed", F("closed_at").desc(nulls_first=True), "unit__name", "platform", "name", "pk")
     )
+
+
+def channels_at_addresses(keys) -> QuerySet[Channel]:
+    """The public register's channels whose address has one of `keys` (addresses.address_key):
+    the lookup's one indexed query, official ones first, then the most recently closed."""
+    return public_channels().filter(canonical_address__in=sorted(keys)).only(*PUBLIC_FIELDS, "canonical_address")
 
 
 # Fix: "not read yet", distinct from None ("never confirmed"). With None as the default, a

@@ -31,5 +31,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "store_processed": False,
     }
 
+# The benchmark asks the public register's lookup thousands of times from one address: what is
+# measured is the lookup, not the limit per client (PUBLIC_LOOKUPS_PER_MINUTE).
+PUBLIC_LOOKUPS_PER_MINUTE = 1_000_000_000
+
 # The project ignores task results (nothing waits for one); the round trip needs them.
 CELERY_TASK_IGNORE_RESULT = False

@@ -451,6 +451,15 @@ if PERSONAL_DATA_RETENTION_DAYS < 1:
 # content in another form (the feedback route that DOS-lagen requires).
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@regionuppsala.se")
 
+# The public register's lookup ("is this account really ours?", /kanaler/sok/): where a citizen
+# reports an account that pretends to be ours, and how many lookups one client address may make
+# per minute (HTML and JSON together; over it, 429 with Retry-After). The count is kept in the
+# cache: per process with the embedded default, shared by every server with CACHE_URL on Redis.
+FAKE_ACCOUNT_REPORT_EMAIL = env("FAKE_ACCOUNT_REPORT_EMAIL", default="kulturochbildning@regionuppsala.se")
+PUBLIC_LOOKUPS_PER_MINUTE = env.int("PUBLIC_LOOKUPS_PER_MINUTE", default=30)
+if PUBLIC_LOOKUPS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("PUBLIC_LOOKUPS_PER_MINUTE must be at least 1.")
+
 # Reading channel feeds (channel_register.fetch): only public addresses are fetched. Networks listed here
 # (CIDR, e.g. "10.20.0.0/16" for the Region's own servers) are allowed even though private.
 FEED_ALLOWED_NETWORKS = env.list("FEED_ALLOWED_NETWORKS", default=[])

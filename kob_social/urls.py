@@ -23,6 +23,8 @@ urlpatterns = [
     path("kanaler/", register.public_register, name="public_register"),
     path("kanaler.json", register.public_register_json, name="public_register_json"),
     path("kanaler.csv", register.public_register_csv, name="public_register_csv"),
+    path("kanaler/sok/", register.public_lookup, name="public_lookup"),
+    path("kanaler/sok.json", register.public_lookup_json, name="public_lookup_json"),
     path("notiser/", include("notifications.urls")),
     path("oversikt/", include("overview.urls")),
     path("granskning/", include("audit.urls")),

@@ -47,6 +47,7 @@ from guardian.models import UserObjectPermission
 from accounts.demo import DEMO_PASSWORD
 from accounts.enums import AbsenceKind, Course, Role, UnitKind
 from accounts.models import Absence, TrainingRecord, Unit, User
+from channel_register.addresses import address_key
 from channel_register.domain import duties as screenshot_duties
 from channel_register.domain.rhythm import run_weekly_check
 from channel_register.domain.updates import published_at_noon
@@ -812,8 +813,10 @@ class _Builder:
                 activated_at=plan.activated,
                 closed_at=plan.closed,
                 status_changed_at=status_changed,
-                # bulk_create skips Channel.save, which stores the due day: the rule, by hand.
+                # bulk_create skips Channel.save, which stores the due day and the address's
+                # key: the rules, by hand.
                 inventory_due=inventory_due_on(plan.status, plan.activated),
+                canonical_address=address_key(plan.url),
             )
         Channel.objects.bulk_create([plan.channel for plan in registered], batch_size=BATCH)
         self.written["channels"] += len(registered)

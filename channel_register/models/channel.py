@@ -25,6 +25,7 @@ from kob_social.records import (
     valid_records_reference,
 )
 
+from ..addresses import address_key
 from ..enums import ChannelStatus, ChecklistItem, Platform, RemovalCategory
 from .history import KeptTableHistory
 
@@ -103,7 +104,11 @@ class Channel(models.Model):
     # every channel. Derived, never edited and kept out of the history: it follows the status,
     # the activation and the confirmations (save below, InventoryConfirmation.save).
     inventory_due = models.DateField(_("inventory due"), null=True, blank=True, editable=False)
-    history = KeptTableHistory(m2m_fields=[others], excluded_fields=["inventory_due"])
+    # The key of the address that the citizen's lookup compares (addresses.address_key), stored
+    # so that a lookup is one indexed query. Derived from `url` on every save that writes it,
+    # never edited and kept out of the history.
+    canonical_address = models.CharField(max_length=600, blank=True, editable=False, db_index=True)
+    history = KeptTableHistory(m2m_fields=[others], excluded_fields=["inventory_due", "canonical_address"])
 
     # What the stored due day depends on, besides the confirmations.
     INVENTORY_DUE_INPUTS = frozenset({"status", "activated_at"})
@@ -129,11 +134,16 @@ class Channel(models.Model):
     def save(self, *args, update_fields=None, **kwargs):
         """Every save that writes the status or the activation (the status transitions, an
         activation moved back by hand, a new channel) stores the due day anew, in the same
-        UPDATE. One query more, for the latest confirmation, when the channel is in use."""
+        UPDATE. One query more, for the latest confirmation, when the channel is in use. Every
+        save that writes the address stores its key (no query)."""
         if update_fields is None or self.INVENTORY_DUE_INPUTS & set(update_fields):
             self.inventory_due = self.next_inventory_due()
             if update_fields is not None:
                 update_fields = {*update_fields, "inventory_due"}
+        if update_fields is None or "url" in update_fields:
+            self.canonical_address = address_key(self.url)
+            if update_fields is not None:
+                update_fields = {*update_fields, "canonical_address"}
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):

@@ -82,6 +82,9 @@ TRAINING_QUERIES = {"chef": 8, "kommunikator": 8}
 OVERDUE_QUERIES = {"medarbetare": 6, "kommunikator": 6}
 # No session for an anonymous visitor: only the register itself (units joined).
 PUBLIC_QUERIES = {"public_register": 1, "public_register_json": 1, "public_register_csv": 1}
+# The lookup: one indexed query for the keys asked, however many channels share them (a handle on
+# every platform), and none for the same question again (the cached answer).
+LOOKUP_QUERIES = {"public_lookup": 1, "public_lookup_json": 1}
 
 
 @pytest.fixture(autouse=True)
@@ -336,3 +339,29 @@ def test_public_register_query_count_same_for_one_and_three_active_channels(
 
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").count("Aktiv kanal") == n
+
+
+@pytest.mark.parametrize("endpoint", ["public_lookup", "public_lookup_json"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_lookup_query_count_same_for_one_and_three_matching_channels(
+    client, org, django_assert_num_queries, endpoint, n
+):
+    platforms = [Platform.INSTAGRAM, Platform.TIKTOK, Platform.THREADS][:n]
+    for platform in platforms:
+        host = {"instagram": "www.instagram.com/", "tiktok": "www.tiktok.com/@", "threads": "www.threads.net/@"}
+        active_channel(
+            org, channel_name=f"KoB {platform}", platform=platform, channel_url=f"https://{host[platform]}kob"
+        )
+
+    with django_assert_num_queries(LOOKUP_QUERIES[endpoint]):
+        response = client.get(reverse(endpoint), {"adress": "@kob"})
+    with django_assert_num_queries(0):
+        cached = client.get(reverse(endpoint), {"adress": "kob"})
+
+    def found(answer) -> int:
+        if endpoint == "public_lookup_json":
+            return len(answer.json()["channels"])
+        return answer.content.decode().count('<dl class="lookup-channel">')
+
+    assert (response.status_code, cached.status_code) == (200, 200)
+    assert (found(response), found(cached)) == (n, n)

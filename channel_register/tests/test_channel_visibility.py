@@ -1,5 +1,6 @@
 """Who sees a channel (DOMAIN.md, "The channel's life"): the people of its unit and the
-overseeing roles, and the public, which sees the active channels only and no personal data.
+overseeing roles, and the public, which sees the channels in use and those closed after being in
+use (issue 20), and no personal data.
 """
 
 import json
@@ -65,8 +66,9 @@ def channel_of_every_status(org):
     return channels
 
 
-def test_public_channels_exactly_active_ones(org, channel_of_every_status):
-    assert list(public_channels()) == [channel_of_every_status["aktiv"]]
+def test_public_channels_those_in_use_then_the_closed_ones_never_the_planned(org, channel_of_every_status):
+    in_register = ["aktiv", "avvecklas", "pausad", "avslutad"]  # in use by unit, platform, name; then closed
+    assert list(public_channels()) == [channel_of_every_status[state] for state in in_register]
 
 
 def register_rows() -> list[dict]:
@@ -87,13 +89,10 @@ def test_public_channels_serialised_contains_no_personal_data(org, channel_of_ev
         rows = register_rows()
 
     text = json.dumps(rows, ensure_ascii=False)
+    page = "https://www.facebook.com/lansbiblioteketuppsala"
     assert rows == [
-        {
-            "platform": "Facebook",
-            "name": "Kanal aktiv",
-            "url": "https://www.facebook.com/lansbiblioteketuppsala",
-            "unit": "Länsbiblioteket",
-        }
+        {"platform": "Facebook", "name": f"Kanal {state}", "url": page, "unit": "Länsbiblioteket"}
+        for state in ("aktiv", "avvecklas", "pausad", "avslutad")
     ]
     people = [org.medarbetare, org.chef, org.kommunikator, org.direktor]
     leaked = [

@@ -1,11 +1,14 @@
 """The public register of official channels: /kanaler/, /kanaler.json and /kanaler.csv, open
-without login, list exactly the active channels (platform, name, address, unit) and nothing
-about the people who run them."""
+without login, list exactly the channels in use (active, paused, being closed) and, after them,
+the closed ones that had been in use with their closing day (issue 20): platform, name, address,
+unit, status and days, and nothing about the people who run them."""
 
 import csv
 import io
 import json
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -32,32 +35,99 @@ from .channel_factories import (
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ["public_register", "public_register_json", "public_register_csv"]
-JSON_KEYS = {"platform", "platform_label", "name", "url", "unit"}
+JSON_KEYS = {
+    "id",
+    "platform",
+    "platform_label",
+    "name",
+    "url",
+    "unit",
+    "status",
+    "status_label",
+    "official",
+    "active_since",
+    "closed_on",
+    "register_url",
+}
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The register fixture's days: the channels in use went live on the first, the closing ones on
+# the second, and the closed one was closed on the second too.
+STARTED = datetime(2026, 3, 2, 10, 0, tzinfo=STOCKHOLM)
+CLOSING = datetime(2026, 9, 15, 23, 30, tzinfo=STOCKHOLM)  # 21:30 UTC: the local day is the 15th
 
-# The active channels, in the register's order (unit, platform, name).
+
+def row(name, platform, label, url, unit, status, status_label, since, closed=None) -> dict:
+    return {
+        "platform": platform,
+        "platform_label": label,
+        "name": name,
+        "url": url,
+        "unit": unit,
+        "status": status,
+        "status_label": status_label,
+        "official": status != "avslutad",
+        "active_since": since,
+        "closed_on": closed,
+    }
+
+
+LIBRARY_PAGE = "https://www.facebook.com/lansbiblioteketuppsala"
+# The official channels by unit, platform and name, then the closed one.
 EXPECTED_ROWS = [
-    {
-        "platform": "facebook",
-        "platform_label": "Facebook",
-        "name": "Läsfrämjande Facebook",
-        "url": "https://www.facebook.com/lasframjande",
-        "unit": "Länsbiblioteket",
-    },
-    {
-        "platform": "youtube",
-        "platform_label": "YouTube",
-        "name": "Biblioteksfilmer",
-        "url": "https://www.youtube.com/@biblioteksfilmer",
-        "unit": "Länsbiblioteket",
-    },
-    {
-        "platform": "instagram",
-        "platform_label": "Instagram",
-        "name": "Musik i Uppland på Instagram",
-        "url": "https://www.instagram.com/musikiuppland",
-        "unit": "Musik i Uppland",
-    },
+    row(
+        "Kanal som avvecklas",
+        "facebook",
+        "Facebook",
+        LIBRARY_PAGE,
+        "Länsbiblioteket",
+        "avvecklas",
+        "Avvecklas",
+        "2026-09-15",
+    ),
+    row(
+        "Läsfrämjande Facebook",
+        "facebook",
+        "Facebook",
+        "https://www.facebook.com/lasframjande",
+        "Länsbiblioteket",
+        "aktiv",
+        "Aktiv",
+        "2026-03-02",
+    ),
+    row("Pausad kanal", "facebook", "Facebook", LIBRARY_PAGE, "Länsbiblioteket", "pausad", "Pausad", "2026-03-02"),
+    row(
+        "Biblioteksfilmer",
+        "youtube",
+        "YouTube",
+        "https://www.youtube.com/@biblioteksfilmer",
+        "Länsbiblioteket",
+        "aktiv",
+        "Aktiv",
+        "2026-03-02",
+    ),
+    row(
+        "Musik i Uppland på Instagram",
+        "instagram",
+        "Instagram",
+        "https://www.instagram.com/musikiuppland",
+        "Musik i Uppland",
+        "aktiv",
+        "Aktiv",
+        "2026-03-02",
+    ),
+    row(
+        "Avslutad kanal",
+        "facebook",
+        "Facebook",
+        LIBRARY_PAGE,
+        "Länsbiblioteket",
+        "avslutad",
+        "Avslutad",
+        "2026-09-15",
+        "2026-09-15",
+    ),
 ]
+OFFICIAL_NAMES = [expected["name"] for expected in EXPECTED_ROWS if expected["official"]]
 
 
 @pytest.fixture(autouse=True)
@@ -81,9 +151,10 @@ def active_music_channel(org) -> Channel:
 
 
 @pytest.fixture
-def register(org):
+def register(org, time_machine):
     """Two active library channels and one of Musik i Uppland, run by named people, beside
-    a channel in every other status."""
+    a channel in every other status, and one closed without ever starting (never official)."""
+    time_machine.move_to(STARTED, tick=False)
     colleague = trained(make_user(Role.MEDARBETARE, unit=org.library, username="kollega", full_name="Per Kollega"))
     trained(org.medarbetare)
     for name, platform, url in [
@@ -96,6 +167,9 @@ def register(org):
     submitted_plan(org.medarbetare, channel_name="Planerad kanal")
     paused = active_channel(org, channel_name="Pausad kanal")
     channel_transition(paused.pk, ChannelAction.PAUSE, actor=org.chef)
+    never_started = submitted_plan(org.medarbetare, channel_name="Aldrig startad")
+    transition(never_started.pk, Action.REJECT, actor=org.chef, comment="Nej.")
+    time_machine.move_to(CLOSING, tick=False)
     closing_channel(org, channel_name="Kanal som avvecklas")
     closed = closing_channel(org, channel_name="Avslutad kanal")
     final_screenshot(closed, org.medarbetare)
@@ -103,19 +177,41 @@ def register(org):
     statuses = sorted(Channel.objects.values_list("status", flat=True))
     assert statuses == sorted(
         [ChannelStatus.AKTIV] * 3
-        + [ChannelStatus.PLANERAD, ChannelStatus.PAUSAD, ChannelStatus.AVVECKLAS, ChannelStatus.AVSLUTAD]
+        + [ChannelStatus.PLANERAD, ChannelStatus.PAUSAD, ChannelStatus.AVVECKLAS]
+        + [ChannelStatus.AVSLUTAD] * 2
     )
 
 
-def test_public_register_html_lists_exactly_active_channels_without_login(client, register):
+def test_public_register_html_lists_channels_in_use_then_closed_ones_without_login(client, register):
     response = client.get(reverse("public_register"))
 
     assert response.status_code == 200
     html = response.content.decode()
-    table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert re.findall(r'<th scope="row">(.*?)</th>', table) == [row["name"] for row in EXPECTED_ROWS]
-    assert re.findall(r'class="register-url">(.*?)</a>', table) == [row["url"] for row in EXPECTED_ROWS]
+    official, closed = [part.split("</tbody>", 1)[0] for part in html.split("<tbody>")[1:]]
+    assert re.findall(r'<th scope="row">(.*?)</th>', official) == OFFICIAL_NAMES
+    assert re.findall(r'class="register-url">(.*?)</a>', official) == [
+        expected["url"] for expected in EXPECTED_ROWS if expected["official"]
+    ]
+    assert re.findall(r"<td>(Aktiv|Pausad|Avvecklas|Avslutad)</td>|>(Aktiv|Pausad|Avvecklas)</span>", official) == [
+        ("", "Avvecklas"),
+        ("", "Aktiv"),
+        ("", "Pausad"),
+        ("", "Aktiv"),
+        ("", "Aktiv"),
+    ]
+    # The closed one: named, its address as text and never a link, the days it was in use.
+    assert re.findall(r'<th scope="row">(.*?)</th>', closed) == ["Avslutad kanal"]
+    assert "<a " not in closed
+    assert re.findall(r"<td>(\d{4}-\d\d-\d\d)</td>", closed) == ["2026-09-15", "2026-09-15"]
+    assert ("Aldrig startad" in html, "Planerad kanal" in html) == (False, False)
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_public_register_rows_are_anchored_for_the_lookups_link(client, register):
+    html = client.get(reverse("public_register")).content.decode()
+
+    ids = [int(pk) for pk in re.findall(r'<tr id="kanal-(\d+)">', html)]
+    assert [Channel.objects.get(pk=pk).name for pk in ids] == [expected["name"] for expected in EXPECTED_ROWS]
 
 
 def test_public_register_json_objects_with_exactly_the_documented_keys(client, register):
@@ -125,7 +221,11 @@ def test_public_register_json_objects_with_exactly_the_documented_keys(client, r
     assert response["Content-Type"] == "application/json"
     rows = json.loads(response.content)
     assert [set(row) for row in rows] == [JSON_KEYS] * len(EXPECTED_ROWS)
-    assert rows == EXPECTED_ROWS
+    ids = {name: pk for pk, name in Channel.objects.values_list("pk", "name")}
+    assert rows == [
+        {**expected, "id": ids[expected["name"]], "register_url": f"/kanaler/#kanal-{ids[expected['name']]}"}
+        for expected in EXPECTED_ROWS
+    ]
     assert response["Access-Control-Allow-Origin"] == "*"
     assert sorted(response["Cache-Control"].split(", ")) == ["max-age=300", "public"]
 
@@ -136,11 +236,16 @@ def test_public_register_csv_header_and_rows(client, register):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="kanaler.csv"'
+    page = "https://www.facebook.com/lansbiblioteketuppsala"
     assert response.content.decode("utf-8") == (
-        "\ufeffplatform;name;url;unit\r\n"
-        "Facebook;Läsfrämjande Facebook;https://www.facebook.com/lasframjande;Länsbiblioteket\r\n"
-        "YouTube;Biblioteksfilmer;https://www.youtube.com/@biblioteksfilmer;Länsbiblioteket\r\n"
-        "Instagram;Musik i Uppland på Instagram;https://www.instagram.com/musikiuppland;Musik i Uppland\r\n"
+        "\ufeffplatform;name;url;unit;status;active_since;closed_on\r\n"
+        f"Facebook;Kanal som avvecklas;{page};Länsbiblioteket;Avvecklas;2026-09-15;\r\n"
+        "Facebook;Läsfrämjande Facebook;https://www.facebook.com/lasframjande;Länsbiblioteket;Aktiv;2026-03-02;\r\n"
+        f"Facebook;Pausad kanal;{page};Länsbiblioteket;Pausad;2026-03-02;\r\n"
+        "YouTube;Biblioteksfilmer;https://www.youtube.com/@biblioteksfilmer;Länsbiblioteket;Aktiv;2026-03-02;\r\n"
+        "Instagram;Musik i Uppland på Instagram;https://www.instagram.com/musikiuppland;Musik i Uppland;Aktiv;"
+        "2026-03-02;\r\n"
+        f"Facebook;Avslutad kanal;{page};Länsbiblioteket;Avslutad;2026-09-15;2026-09-15\r\n"
     )
     assert response["Access-Control-Allow-Origin"] == "*"
 
@@ -185,7 +290,7 @@ def test_public_register_second_request_answered_from_the_cache_without_a_query(
         second = client.get(reverse(endpoint))
 
     # The page's frame differs (a fresh CSRF token in the language form); the register does not.
-    table = re.compile(rb"<table>.*</table>|^(?!.*<html).*", re.DOTALL)
+    table = re.compile(rb"<table.*</table>|^(?!.*<html).*", re.DOTALL)
     assert table.search(second.content).group(0) == table.search(first.content).group(0)
 
 
@@ -197,7 +302,10 @@ def test_public_register_cache_forgotten_when_a_channel_is_paused(client, org, r
     channel_transition(channel.pk, ChannelAction.PAUSE, actor=org.chef)
     after = client.get(reverse(endpoint)).content.decode("utf-8-sig")
 
-    assert ("Biblioteksfilmer" in before, "Biblioteksfilmer" in after) == (True, False)
+    def paused(body: str) -> int:  # the paused channels' status, not the name "Pausad kanal"
+        return body.count("Pausad") - body.count("Pausad kanal")
+
+    assert (paused(before), paused(after)) == (1, 2)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -208,7 +316,8 @@ def test_public_register_cache_forgotten_when_a_unit_is_renamed(client, org, reg
     org.library.save()
     body = client.get(reverse(endpoint)).content.decode("utf-8-sig")
 
-    assert (body.count("Regionbiblioteket"), "Länsbiblioteket" in body) == (2, False)
+    # The library's four channels in use and its closed one.
+    assert (body.count("Regionbiblioteket"), "Länsbiblioteket" in body) == (5, False)
 
 
 def test_public_register_cache_keeps_each_language_apart(client, register):

@@ -9,6 +9,7 @@ answer with a file (CSV, PDF, iCalendar) are measured with their whole body read
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test import Client
@@ -39,6 +40,19 @@ def _first(queryset):
     return queryset.order_by("pk").first()
 
 
+def _lookups() -> list[Page]:
+    """The citizen's lookup of an official channel's address, written as a phone shares it: the
+    first answer reads the register, the next ones are the cached answer, as for a popular fake."""
+    address = Channel.objects.filter(status=ChannelStatus.AKTIV).exclude(url="").order_by("pk").values("url").first()
+    if address is None:
+        return []
+    query = "?" + urlencode({"adress": address["url"].replace("https://www.", "https://m.") + "?ref=share"})
+    return [
+        Page("offentliga registret, uppslag", None, reverse("public_lookup") + query),
+        Page("offentliga registret, uppslag (JSON)", None, reverse("public_lookup_json") + query),
+    ]
+
+
 def catalogue() -> list[Page]:
     """The pages, with objects chosen from the dataset (the first of their kind, by id)."""
     chef = User.objects.get(username="chef1")
@@ -59,6 +73,7 @@ def catalogue() -> list[Page]:
         Page("offentliga registret, HTML", None, reverse("public_register")),
         Page("offentliga registret, JSON", None, reverse("public_register_json")),
         Page("offentliga registret, CSV", None, reverse("public_register_csv")),
+        *_lookups(),
         Page("inloggningssidan", None, reverse("login")),
         Page("tillgänglighetsredogörelsen", None, reverse("accessibility")),
         Page("startsidan, medarbetare", staff, reverse("home")),

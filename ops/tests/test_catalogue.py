@@ -59,6 +59,8 @@ NOUNS: dict[str, str] = {
     "event": "händelse",
     "change": "ändring",
     "removal": "borttagning",
+    "account": "konto",
+    "second": "sekund",
 }
 
 
