@@ -1,6 +1,6 @@
 """Vocabularies of the channel register: platforms, a channel's life (declared as data, with
-the transitions beside it), the go-live checklist, the removal log's categories and where an
-update came from.
+the transitions beside it), the go-live checklist, the removal log's categories, where an
+update came from and why a feed entry is not counted.
 
 A channel's life: planerad → aktiv → (pausad → aktiv) → avvecklas → avslutad. A planned
 channel whose first plan is rejected or withdrawn goes planerad → avslutad (ARCHIVE, "closed
@@ -126,3 +126,11 @@ class UpdateSource(models.TextChoices):
 
     MANUAL = "manuell", _("Logged by hand")
     FEED = "flode", _("Read from the feed")
+
+
+class NotCounted(models.TextChoices):
+    """Why an entry read from a feed is in the update log but not counted as an update of its
+    week (ChannelUpdate.objects.counted() is the one rule; see domain.feeds). Empty: counted."""
+
+    UNDATED = "odaterad", _("Not counted: no date in the feed, read with the feed's history")
+    FUTURE = "framtida", _("Not counted: dated in the future")

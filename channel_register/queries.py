@@ -427,9 +427,9 @@ def with_page_summary(channels: QuerySet[Channel]) -> QuerySet[Channel]:
         **_latest("page_rhythm", RhythmCheck.objects.filter(**mine).order_by("-starts_on", "-pk"), RHYTHM_FIELDS),
         **ticks,
         page_last_update_at=Subquery(
-            ChannelUpdate.objects.filter(**mine).order_by("-published_at").values("published_at")[:1]
+            ChannelUpdate.objects.counted().filter(**mine).order_by("-published_at").values("published_at")[:1]
         ),
-        page_update_count=_count(ChannelUpdate.objects.filter(**mine)),
+        page_update_count=_count(ChannelUpdate.objects.counted().filter(**mine)),
         page_screenshot_count=_count(screenshots),
         page_last_screenshot_on=Subquery(screenshots.order_by("-taken_on").values("taken_on")[:1]),
         **_accessibility_counts(screenshots),

@@ -246,7 +246,8 @@ def weekly_posts(channels: QuerySet[Channel], mondays: list[datetime.date]) -> l
     start = datetime.datetime.combine(mondays[0], datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(mondays[-1] + datetime.timedelta(days=7), datetime.time.min, tzinfo=tz)
     per_day = (
-        ChannelUpdate.objects.filter(channel__in=channels.values("pk"), published_at__gte=start, published_at__lt=end)
+        ChannelUpdate.objects.counted()
+        .filter(channel__in=channels.values("pk"), published_at__gte=start, published_at__lt=end)
         .annotate(day=TruncDate("published_at", tzinfo=tz))
         .values("day")
         .annotate(count=Count("pk"))

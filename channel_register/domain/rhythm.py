@@ -148,7 +148,8 @@ def _check_batch(batch: list[Channel], periods: dict, preceding: dict, chefs: di
     for kind, period in periods.items():
         in_period |= Q(channel_id__in=ids_by_kind[kind], published_at__gte=period.start, published_at__lt=period.end)
     actual = dict(
-        ChannelUpdate.objects.filter(in_period)
+        ChannelUpdate.objects.counted()
+        .filter(in_period)
         .values("channel_id")
         .annotate(n=Count("pk"))
         .order_by()

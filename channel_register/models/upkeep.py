@@ -14,17 +14,28 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import DutyReason, FrequencyPeriod, UpdateSource
+from ..enums import DutyReason, FrequencyPeriod, NotCounted, UpdateSource
 from .channel import Channel
 
 PERSON = settings.AUTH_USER_MODEL
 
 
+class ChannelUpdateQuerySet(models.QuerySet):
+    def counted(self):
+        """The updates that count: every one logged by hand, and the feed entries not marked
+        `not_counted` (an undated entry read with the feed's history on its first read, an entry
+        dated in the future; see domain.feeds). Every count of updates (the update-rhythm check,
+        the channel page, the overview's and the metrics' weekly counts) reads through this
+        rule, so the update log may hold entries that no count sees."""
+        return self.filter(not_counted="")
+
+
 class ChannelUpdate(models.Model):
     """One post or update published in a channel, logged by hand or read from its feed.
 
-    Feed entries carry `entry_key` (SHA-256 of the entry's id), unique per channel, so that
-    reading the same feed again never counts a post twice."""
+    Feed entries carry `entry_key` (SHA-256 of the entry's identity), unique per channel, so
+    that reading the same feed again never counts a post twice. A feed entry whose time of
+    publishing is unknown is logged but marked `not_counted` (see `counted()`)."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="updates")
     published_at = models.DateTimeField(_("published"))
@@ -32,10 +43,16 @@ class ChannelUpdate(models.Model):
     link = models.URLField(_("link"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     entry_key = models.CharField(max_length=64, blank=True)
+    # db_default as well: the bulk loaders (ops) insert rows by SQL without naming the column.
+    not_counted = models.CharField(
+        _("not counted"), max_length=10, choices=NotCounted.choices, blank=True, default="", db_default=""
+    )
     logged_by = models.ForeignKey(
         PERSON, verbose_name=_("logged by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = ChannelUpdateQuerySet.as_manager()
 
     class Meta:
         db_table = "plans_channelupdate"
@@ -55,7 +72,10 @@ class ChannelUpdate(models.Model):
 
 class ChannelFeed(models.Model):
     """The state of reading one channel's feed. Kept apart from Channel so that a read every
-    few hours does not write a row into the channel's history."""
+    few hours does not write a row into the channel's history.
+
+    `skipped_entries` counts the entries of the last read that the database refused although
+    the others were stored (domain.feeds); they are tried again at the next read."""
 
     channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="feed_state")
     url = models.URLField(_("feed address"), max_length=500)
@@ -64,6 +84,7 @@ class ChannelFeed(models.Model):
     checked_at = models.DateTimeField(_("last read"), null=True, blank=True)
     succeeded_at = models.DateTimeField(_("last read without error"), null=True, blank=True)
     new_entries = models.PositiveIntegerField(_("new posts at the last read"), default=0)
+    skipped_entries = models.PositiveIntegerField(_("posts skipped at the last read"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

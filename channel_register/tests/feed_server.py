@@ -1,6 +1,6 @@
-"""What the tests of reading feeds (test_feeds.py) and of the fetcher (test_fetch.py) share:
-feeds written for the tests, a real HTTP server on a free port of this machine run in a thread,
-and the fixtures around it.
+"""What the tests of reading feeds (test_feeds.py, test_feed_entries.py) and of the fetcher
+(test_fetch.py) share: a channel with a feed address, feeds written for the tests, a real HTTP
+server on a free port of this machine run in a thread, and the fixtures around it.
 
 The fixtures are functions named `*_fixture` registered under their own names (`feed_server`,
 `connections`, `loopback_allowed`, `english`, `nothing_allowed`): a test module imports them (with
@@ -11,6 +11,7 @@ adds `loopback_allowed`.
 """
 
 import datetime
+import hashlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,9 +20,27 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from channel_register.models import Channel
+from kob_social.history import update_with_history
 from kob_social.testing.services import free_port
 
+from .channel_factories import active_channel
+
 UTC = datetime.UTC
+
+
+def channel_with_feed(org, url: str, **overrides) -> Channel:
+    channel = active_channel(org, **overrides)
+    # No form sets the feed address yet; this is a plain field, not part of the channel's life.
+    update_with_history(Channel.objects.filter(pk=channel.pk), feed_url=url)
+    channel.refresh_from_db()
+    return channel
+
+
+def key(identity: str) -> str:
+    """The SHA-256 in hex, as the feed reader makes a post's entry_key of its identity."""
+    return hashlib.sha256(identity.encode()).hexdigest()
+
 
 # --- Feeds written for the tests ---------------------------------------------------------------
 

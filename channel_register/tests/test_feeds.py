@@ -10,13 +10,12 @@ Swedish wording does not break them.
 """
 
 import datetime
-import hashlib
 
 import pytest
 
 from channel_register.domain.channels import channel_transition
 from channel_register.domain.feeds import FeedResult, channels_with_feeds, read_all_feeds, read_channel_feed
-from channel_register.enums import ChannelAction, UpdateSource
+from channel_register.enums import ChannelAction, NotCounted, UpdateSource
 from channel_register.models import Channel, ChannelFeed, ChannelUpdate
 from kob_social.history import update_with_history
 from plans.tests.factories import submitted_plan
@@ -25,9 +24,11 @@ from .channel_factories import active_channel
 from .feed_server import (
     POSTS,
     UTC,
+    channel_with_feed,
     connections_fixture,  # noqa: F401 (fixture)
     english_fixture,  # noqa: F401 (fixture)
     feed_server_fixture,  # noqa: F401 (fixture)
+    key,
     loopback_allowed_fixture,  # noqa: F401 (fixture)
     nothing_allowed_fixture,  # noqa: F401 (fixture)
     redirect,
@@ -60,24 +61,12 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 """.encode()
 
 
-def channel_with_feed(org, url: str, **overrides) -> Channel:
-    channel = active_channel(org, **overrides)
-    # No form sets the feed address yet; this is a plain field, not part of the channel's life.
-    update_with_history(Channel.objects.filter(pk=channel.pk), feed_url=url)
-    channel.refresh_from_db()
-    return channel
-
-
 def feed_updates(channel) -> list[tuple]:
     return list(
         ChannelUpdate.objects.filter(channel=channel)
         .order_by("published_at")
         .values_list("note", "link", "published_at", "source")
     )
-
-
-def key(identity: str) -> str:
-    return hashlib.sha256(identity.encode()).hexdigest()
 
 
 # --- Reading a feed into the update log -------------------------------------------------------
@@ -144,17 +133,20 @@ def test_read_channel_feed_atom_entries_without_id_or_date(org, feed_server):
 
 
 @pytest.mark.usefixtures("loopback_allowed")
-def test_read_channel_feed_future_date_is_taken_as_now(org, feed_server):
+def test_read_channel_feed_future_date_kept_and_not_counted(org, feed_server):
     feed_server.routes["/nyheter.rss"] = serve(
         rss([("https://bibliotek.example.se/nyheter/2099", "Bokcirkel år 2099", "Thu, 01 Jan 2099 10:00:00 +0100")])
     )
     channel = channel_with_feed(org, feed_server.url("/nyheter.rss"))
-    before = datetime.datetime.now(UTC)
 
-    read_channel_feed(channel)
+    result = read_channel_feed(channel)
 
-    published_at = ChannelUpdate.objects.get(channel=channel).published_at
-    assert before <= published_at <= datetime.datetime.now(UTC)
+    # The feed's date is kept, marked: no count of updates sees it (test_feed_entries.py).
+    assert result == FeedResult(new_entries=1)
+    assert list(ChannelUpdate.objects.filter(channel=channel).values_list("published_at", "not_counted")) == [
+        (datetime.datetime(2099, 1, 1, 9, 0, tzinfo=UTC), NotCounted.FUTURE)
+    ]
+    assert ChannelUpdate.objects.counted().filter(channel=channel).count() == 0
 
 
 @pytest.mark.usefixtures("loopback_allowed")

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import ngettext
 
 from channel_register.domain.channels import record_screenshot
 from channel_register.domain.updates import log_update
-from channel_register.enums import UpdateSource
+from channel_register.enums import NotCounted, UpdateSource
 from channel_register.models import Channel, ChannelUpdate
 
 from .channel_factories import ANSWERED, planned_channel_ready, png_upload
@@ -151,6 +152,20 @@ def test_update_log_feed_link_not_web_address_shown_as_text(client, org, channel
     html = response.content.decode()
     assert 'href="javascript:' not in html
     assert "javascript:alert(1)" in html
+
+
+def test_update_log_not_counted_feed_entry_says_why(client, org, channel):
+    entry = feed_entry(channel, timezone.now() - timedelta(days=1), note="Från flödets historik")
+    ChannelUpdate.objects.filter(pk=entry.pk).update(not_counted=NotCounted.UNDATED)
+    feed_entry(channel, timezone.now() - timedelta(days=2), note="Räknas")
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse("channel_register:update_log", args=[channel.pk]))
+
+    html = response.content.decode()
+    source, why = swedish(UpdateSource.FEED.label), swedish(NotCounted.UNDATED.label)
+    assert html.count(f'<td>{escape(source)}<br><span class="muted">{escape(why)}</span></td>') == 1
+    assert html.count(f"<td>{escape(source)}</td>") == 1
 
 
 def test_update_log_paginated_26_entries_second_page_has_oldest(client, org, channel):
@@ -355,6 +370,27 @@ def test_channel_page_broken_feed_error_shown_as_status(client, org, channel, ti
     assert '<time datetime="2026-11-23T06:00:00+01:00">' in html
     assert '<time datetime="2026-11-20T18:00:00+01:00">' in html
     assert f'href="{reverse("channel_register:feed_url", args=[channel.pk])}"' in html
+
+
+def test_channel_page_skipped_feed_entries_shown(client, org, channel):
+    channel.feed_url = "https://example.se/flode.rss"
+    channel.save(update_fields=["feed_url"])
+    feed_state(channel, checked_at=timezone.now(), succeeded_at=timezone.now(), new_entries=2, skipped_entries=1)
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse("channel_register:detail", args=[channel.pk]))
+
+    html = section(response, "updates-heading")
+    with translation.override("sv"):
+        skipped = ngettext(
+            "%(counter)s post of the feed could not be stored and was skipped; the others were read. "
+            "It is tried again at the next read.",
+            "%(counter)s posts of the feed could not be stored and were skipped; the others were read. "
+            "They are tried again at the next read.",
+            1,
+        ) % {"counter": 1}
+    assert f"<dd>{escape(skipped)}</dd>" in html
+    assert "feed-error" not in html
 
 
 def test_channel_page_feed_state_of_old_address_not_shown(client, org, channel):

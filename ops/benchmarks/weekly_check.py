@@ -117,7 +117,8 @@ def floor(monday: datetime.date) -> float:
     since, until = local_midnight(monday - datetime.timedelta(weeks=1)), local_midnight(monday)
     started = time.perf_counter()
     counts = dict(
-        ChannelUpdate.objects.filter(published_at__gte=since, published_at__lt=until)
+        ChannelUpdate.objects.counted()
+        .filter(published_at__gte=since, published_at__lt=until)
         .values_list("channel")
         .annotate(Count("pk"))
         .order_by()

@@ -61,6 +61,7 @@ NOUNS: dict[str, str] = {
     "removal": "borttagning",
     "account": "konto",
     "second": "sekund",
+    "post": "inlägg",
 }
 
 
