@@ -111,6 +111,7 @@ HANDLE_PLATFORMS = ("facebook", "instagram", "x", "tiktok", "threads", "bluesky"
 _HANDLE = re.compile(r"@?([\w][\w.\-]{0,99})")
 _MASTODON_HANDLE = re.compile(r"@?([\w][\w.\-]{0,99})@([a-z0-9.\-]+\.[a-z]{2,})", re.IGNORECASE)
 _FACEBOOK_NUMBERED = re.compile(r".+-(\d{6,})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HOSTNAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
 
 
@@ -218,6 +219,9 @@ def _url_key(url: str) -> str:
         raise Unreadable("not_an_address")
     site = _site(host)
     segments = [unquote(segment) for segment in parts.path.split("/") if segment]
+    if any(_CONTROL.search(segment) for segment in [*segments, unquote(parts.fragment)]):
+        # `%00` and its like: no account's name, and no database stores a NUL in text.
+        raise Unreadable("not_an_address")
     first = segments[0].lower() if segments else ""
     if site in _POST_HOSTS:
         raise Unreadable("post")

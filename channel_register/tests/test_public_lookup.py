@@ -136,6 +136,8 @@ VARIANTS = {
     "   ": ("unreadable", "empty"),
     "Kultur och bildning": ("unreadable", "not_an_address"),
     "javascript:alert(1)": ("unreadable", "not_an_address"),
+    "https://www.facebook.com/kultur%00bildning": ("unreadable", "not_an_address"),
+    "https://twitter.com/#!/kob%0a": ("unreadable", "not_an_address"),
     "https://www.instagram.com/": ("unreadable", "platform_page"),
     "x" * (MAX_QUERY_LENGTH + 1): ("unreadable", "too_long"),
 }
