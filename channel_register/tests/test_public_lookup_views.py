@@ -224,7 +224,11 @@ def test_429_says_how_long_to_wait_in_swedish(client, register, settings):
 
     seconds = page["Retry-After"]
     assert f"Vänta {seconds} sekund" in text_of(answer_section(page))
-    assert json.loads(data.content)["answer"] == "rate_limited"
+    body = json.loads(data.content)
+    assert (body["answer"], body["reason"], body["handle"], body["channels"]) == ("rate_limited", "", False, [])
+    waited = int(data["Retry-After"])
+    unit = "sekund" if waited == 1 else "sekunder"
+    assert body["message"] == f"Du har gjort många sökningar på kort tid. Vänta {waited} {unit} innan du söker igen."
     assert data["Access-Control-Allow-Origin"] == "*"
 
 

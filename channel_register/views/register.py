@@ -231,7 +231,13 @@ def public_lookup_json(request):
     with translation.override(settings.LANGUAGE_CODE):
         seconds = _wait_seconds(request)
         if seconds:
-            body = {"answer": "rate_limited", "reason": "", "message": _wait_message(seconds), "channels": []}
+            body = {
+                "answer": "rate_limited",
+                "reason": "",
+                "message": _wait_message(seconds),
+                "handle": False,
+                "channels": [],
+            }
             response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
             return allow_any_origin(_too_many(response, seconds))
         answer = look_up(request.GET.get(QUERY, ""))
