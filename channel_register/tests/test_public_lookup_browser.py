@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from channel_register.domain.channels import channel_transition
-from channel_register.enums import ChannelAction, Platform
+from channel_register.enums import Platform
 from kob_social.testing.browser import DESKTOP, PHONE, assert_accessible
 
-from .channel_factories import active_channel, closing_channel, final_screenshot
+from .channel_factories import active_channel
+from .channel_life import channel_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +22,9 @@ CLOSED = "https://www.facebook.com/gamlakonsthallen"
 def register(org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     official = active_channel(org, channel_name="KoB på Instagram", platform=Platform.INSTAGRAM, channel_url=OFFICIAL)
-    closed = closing_channel(org, channel_name="Gamla konsthallen", platform=Platform.FACEBOOK, channel_url=CLOSED)
-    final_screenshot(closed, org.medarbetare)
-    closed = channel_transition(closed.pk, ChannelAction.CLOSE, actor=org.chef)
+    closed = channel_in(
+        org, "avslutad", channel_name="Gamla konsthallen", platform=Platform.FACEBOOK, channel_url=CLOSED
+    )
     return {"official": official, "closed": closed}
 
 

@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from channel_register.addresses import MAX_QUERY_LENGTH
-from channel_register.domain.channels import channel_transition
-from channel_register.enums import ChannelAction, Platform
+from channel_register.enums import Platform
 
-from .channel_factories import active_channel, closing_channel, final_screenshot
+from .channel_factories import active_channel
+from .channel_life import channel_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ CLIENT = "198.51.100.23"
 def register(org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     official = active_channel(org, channel_name="KoB Instagram", platform=Platform.INSTAGRAM, channel_url=OFFICIAL_URL)
-    closed = closing_channel(org, channel_name="Gamla konsthallen", platform=Platform.INSTAGRAM, channel_url=CLOSED_URL)
-    final_screenshot(closed, org.medarbetare)
-    closed = channel_transition(closed.pk, ChannelAction.CLOSE, actor=org.chef)
+    closed = channel_in(
+        org, "avslutad", channel_name="Gamla konsthallen", platform=Platform.INSTAGRAM, channel_url=CLOSED_URL
+    )
     return {"official": official, "closed": closed}
 
 
