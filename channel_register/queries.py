@@ -22,7 +22,7 @@ from accounts.enums import Course
 from accounts.models import Absence, TrainingRecord, User
 from accounts.queries import is_overseer, readable_units, valid_training_q
 
-from .enums import INFORMATION_ITEMS, ChannelStatus, ChecklistItem
+from .enums import INFORMATION_ITEMS, ChannelStatus, ChecklistItem, DutyReason
 from .models import (
     Channel,
     ChannelUpdate,
@@ -292,6 +292,18 @@ def duty_fulfilled() -> Exists:
         OuterRef("period_start"),
         Coalesce(OuterRef("period_end"), Value(OPEN_END), output_field=DateField()),
     )
+
+
+def open_change_duties() -> QuerySet:
+    """The screenshot duties opened by a major change (not a half year) that no screenshot record
+    fulfils yet (duty_fulfilled): what the daily job reminds of and the overview shows."""
+    return ScreenshotDuty.objects.exclude(reason=DutyReason.HALF_YEAR).filter(~duty_fulfilled())
+
+
+def oldest_open_change_on(channel) -> Subquery:
+    """The day of the oldest change of `channel` (a value or an OuterRef) whose screenshot duty is
+    still open (open_change_duties), or None: one subquery."""
+    return Subquery(open_change_duties().filter(channel=channel).order_by("starts_on").values("starts_on")[:1])
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ twice. What is in it, each only the person's own:
 - the roster weeks they monitor or back up, from four weeks back to a year ahead (Monday to Sunday);
 - for the channels they own: the next inventory and the next evaluation, and the day each goal of
   the approved plan is to be measured for the first time, until it is;
-- for the channels whose screenshots they take: the day the half year's screenshot is due;
+- for the channels whose screenshots they take: the day the half year's screenshot is due, and
+  the day a screenshot is due after a major change of the channel (the oldest still open);
 - the plans and closure requests waiting for their decision (on the day the reminder would come,
   or today when that has passed), the longest-waiting WAITING_LIMIT of each kind;
 - the day their legal training runs out.
@@ -133,6 +134,11 @@ def _channels(person: User, today: datetime.date):
         if channel.screenshot_responsible_id == person.pk and starts_on is not None and not facts.screenshot_taken:
             summary = _("Screenshots of %(channel)s due") % {"channel": channel.name}
             yield f"screenshot-{channel.pk}-{starts_on:%Y%m%d}", screenshot_escalates_on(starts_on), 1, summary, path
+        changed_on = facts.screenshot_change_on
+        if channel.screenshot_responsible_id == person.pk and changed_on is not None:
+            summary = _("Screenshots of %(channel)s due after a change") % {"channel": channel.name}
+            uid = f"screenshot-change-{channel.pk}-{changed_on:%Y%m%d}"
+            yield uid, screenshot_escalates_on(changed_on), 1, summary, path
 
 
 def _first_measurements(person: User):

@@ -57,6 +57,9 @@ class Facts:
     # screenshot taken in the half year fulfils it.
     screenshot_duty_starts_on: datetime.date | None = None
     screenshot_taken: bool = False
+    # The day of the oldest major change (name, address, platform, a new plan version) whose
+    # screenshot duty no record fulfils yet (None: none open).
+    screenshot_change_on: datetime.date | None = None
     # The day the next inventory confirmation is due (channel_register.queries.inventory_due).
     inventory_due_on: datetime.date | None = None
     # The owner, and everyone the channel names (the owner included), each once.

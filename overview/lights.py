@@ -24,7 +24,9 @@ AMBER.
 
 SCREENSHOTS (active). This half year's duty: not opened yet NONE; fulfilled by a screenshot
 GREEN; open before the day the manager is told (channel_register.queries.screenshot_escalates_on)
-AMBER; from that day on RED, overdue since it.
+AMBER; from that day on RED, overdue since it. A duty after a major change still open (the oldest
+one) is judged by the same days, AMBER then RED, and the worse of the two lights is shown with both
+reasons.
 
 INVENTORY (active, paused). The day the next confirmation is due: unknown NONE; passed
 (before today) RED; within INVENTORY_WARNING_DAYS (up to today + INVENTORY_WARNING_DAYS) AMBER;
@@ -229,6 +231,23 @@ def _roster(facts: Facts, today: datetime.date) -> Cell:
 
 
 def _screenshots(facts: Facts, today: datetime.date) -> Cell:
+    half_year = _half_year_screenshots(facts, today)
+    changed_on = facts.screenshot_change_on
+    if changed_on is None:
+        return half_year
+    escalation = screenshot_escalates_on(changed_on)
+    days = {"change": _day(changed_on), "day": _day(escalation)}
+    if today < escalation:
+        after = Cell(Light.AMBER, _("Due after the change on %(change)s; the manager is told on %(day)s.") % days)
+    else:
+        after = Cell(Light.RED, _("Overdue after the change on %(change)s, since %(day)s.") % days)
+    if half_year.light == Light.NONE:
+        return after
+    light = max(half_year.light, after.light, key=WEIGHT.__getitem__)
+    return Cell(light, f"{half_year.reason} {after.reason}")
+
+
+def _half_year_screenshots(facts: Facts, today: datetime.date) -> Cell:
     starts_on = facts.screenshot_duty_starts_on
     if starts_on is None:
         return Cell(Light.NONE, _("No screenshot is due yet this half year."))

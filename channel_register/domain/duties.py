@@ -29,7 +29,7 @@ from notifications.domain import Notice, notify_many
 
 from ..enums import ChannelStatus, DutyReason
 from ..models import Channel, ScreenshotDuty
-from ..queries import duty_fulfilled, screenshot_escalates_on, screenshot_taken_within
+from ..queries import open_change_duties, screenshot_escalates_on, screenshot_taken_within
 
 BATCH = 500
 
@@ -118,10 +118,8 @@ def _open_change_duties(today: datetime.date):
     """The change duties of active channels begun by `today` that no screenshot record fulfils
     yet: one query per batch (read by the index on reason and start)."""
     return (
-        ScreenshotDuty.objects.exclude(reason=DutyReason.HALF_YEAR)
+        open_change_duties()
         .filter(channel__status=ChannelStatus.AKTIV, starts_on__lte=today)
-        .annotate(fulfilled=duty_fulfilled())
-        .filter(fulfilled=False)
         .select_related("channel__unit", "channel__owner", "channel__screenshot_responsible")
     )
 

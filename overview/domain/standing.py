@@ -29,7 +29,7 @@ from accounts.queries import valid_training_q
 from channel_register.domain.duties import half_of
 from channel_register.enums import ChannelStatus
 from channel_register.models import Channel, InventoryConfirmation, RhythmCheck, ScreenshotDuty
-from channel_register.queries import inventory_due, roster_gaps, screenshot_taken_within
+from channel_register.queries import inventory_due, oldest_open_change_on, roster_gaps, screenshot_taken_within
 from kob_social.jobs import in_batches
 from metrics import queries as metric_queries
 from metrics.domain.duties import last_evaluated_at, local_day
@@ -88,7 +88,8 @@ def read_facts(channels: list[Channel], *, today: datetime.date) -> dict[int, Fa
        (roster_gaps: the channels, their roster rows, their monitors' absences; a channel not
        active keeps no roster, and has none);
     9. per channel: the start of this half year's screenshot duty, whether a screenshot of the
-       half year fulfils it, the latest inventory confirmation and the latest completed evaluation;
+       half year fulfils it, the oldest change whose screenshot duty is open, the latest inventory
+       confirmation and the latest completed evaluation;
     10. the channels' other people;
     11. everyone named, with the last day of their valid legal training.
     """
@@ -104,8 +105,8 @@ def read_facts(channels: list[Channel], *, today: datetime.date) -> dict[int, Fa
     facts = {}
     for channel in channels:
         plan = in_force.get(channel.pk)
-        duty_starts_on, screenshot_taken, last_confirmed, last_evaluated = upkeep.get(
-            channel.pk, (None, False, None, None)
+        duty_starts_on, screenshot_taken, change_on, last_confirmed, last_evaluated = upkeep.get(
+            channel.pk, (None, False, None, None, None)
         )
         deadlines = [goal.deadline for goal in goals.get(plan.pk, ()) if goal.deadline] if plan else []
         owner, named = people.get(channel.pk, (None, ()))
@@ -120,6 +121,7 @@ def read_facts(channels: list[Channel], *, today: datetime.date) -> dict[int, Fa
             roster_gap_days=gaps.get(channel.pk, ()),
             screenshot_duty_starts_on=duty_starts_on,
             screenshot_taken=bool(screenshot_taken),
+            screenshot_change_on=change_on,
             inventory_due_on=inventory_due(channel, last_confirmed),
             owner=owner,
             people=named,
@@ -219,7 +221,8 @@ def _roster_gap_days(channel_ids: list[int], today: datetime.date) -> dict[int, 
 
 def _upkeep(channel_ids: list[int], today: datetime.date) -> dict[int, tuple]:
     """Per channel: (the first day of this half year's screenshot duty or None, whether a
-    screenshot taken in the half year fulfils it, the time of the latest inventory confirmation
+    screenshot taken in the half year fulfils it, the day of the oldest change whose screenshot
+    duty is open or None, the time of the latest inventory confirmation
     or None, the time of the latest completed evaluation or None). One query."""
     year, half = today.year, half_of(today)
     period_start, period_end = ScreenshotDuty.bounds(year, half)
@@ -230,11 +233,12 @@ def _upkeep(channel_ids: list[int], today: datetime.date) -> dict[int, tuple]:
         .annotate(
             duty_starts_on=Subquery(duty.values("starts_on")[:1]),
             screenshot_taken=screenshot_taken_within(OuterRef("pk"), period_start, period_end),
+            change_on=oldest_open_change_on(OuterRef("pk")),
             last_confirmed=Subquery(confirmed.values("confirmed_at")[:1]),
             last_evaluated=last_evaluated_at(OuterRef("pk")),
         )
         .order_by()
-        .values_list("pk", "duty_starts_on", "screenshot_taken", "last_confirmed", "last_evaluated")
+        .values_list("pk", "duty_starts_on", "screenshot_taken", "change_on", "last_confirmed", "last_evaluated")
     )
     return {pk: values for pk, *values in rows}
 

@@ -20,7 +20,7 @@ from accounts.enums import Role
 from accounts.models import CalendarFeed, User
 from accounts.tests.factories import make_user
 from audit import personal_data
-from channel_register.domain.channels import appoint, assign_roster
+from channel_register.domain.channels import appoint, assign_roster, describe_channel
 from channel_register.tests.channel_factories import active_channel, trained
 from metrics.domain.measurements import record_measurement
 from overview.domain.standing import refresh_standings
@@ -115,6 +115,32 @@ def test_feed_holds_the_decisions_waiting_for_the_person(client, org, duties):
     found = events(client.get(feed_url(token)).content)
 
     assert f"Väntar på ditt beslut: {waiting}" in found.values()
+
+
+def test_feed_holds_the_screenshot_due_after_a_change_of_the_channel(client, org, duties):
+    channel, _waiting = duties
+    today = timezone.localdate()
+    describe_channel(
+        channel.pk,
+        platform=channel.platform,
+        name="Länsbiblioteket Nytt",
+        url=channel.url,
+        unit=org.library,
+        actor=org.chef,
+    )
+    refresh_standings(today=today, channel_ids=[channel.pk])
+    token = new_calendar_token(org.medarbetare)
+
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url(token)).content)
+    found = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    event = found[f"screenshot-change-{channel.pk}-{today:%Y%m%d}@kob-social.invalid"]
+
+    assert str(event["SUMMARY"]) == "Skärmdumpar av Länsbiblioteket Nytt ska tas efter en ändring"
+    assert event["DTSTART"].dt == today + datetime.timedelta(days=30)
+    assert not any(
+        uid.startswith("screenshot-change-")
+        for uid in events(client.get(feed_url(new_calendar_token(org.chef))).content)
+    )
 
 
 def test_feed_uids_are_the_same_from_fetch_to_fetch(client, org, duties):

@@ -345,6 +345,63 @@ def test_screenshots_the_day_after_escalation_is_red():
     assert result == Cell(Light.RED, "Overdue since 2 December 2026.")
 
 
+# A duty after a major change (issue 19) is judged by the same days as the half year's.
+
+
+def test_screenshots_change_open_the_day_before_escalation_is_amber_beside_the_half_years_green():
+    result = cell(Column.SCREENSHOTS, screenshot_change_on=ESCALATED_TODAY + timedelta(days=1))
+
+    assert result == Cell(
+        Light.AMBER,
+        "A screenshot has been taken this half year. "
+        "Due after the change on 4 November 2026; the manager is told on 4 December 2026.",
+    )
+
+
+def test_screenshots_change_open_on_the_escalation_day_is_red():
+    result = cell(Column.SCREENSHOTS, screenshot_change_on=ESCALATED_TODAY)
+
+    assert result == Cell(
+        Light.RED,
+        "A screenshot has been taken this half year. "
+        "Overdue after the change on 3 November 2026, since 3 December 2026.",
+    )
+
+
+def test_screenshots_change_open_without_a_half_year_duty_says_only_the_change():
+    result = cell(
+        Column.SCREENSHOTS,
+        screenshot_duty_starts_on=None,
+        screenshot_taken=False,
+        screenshot_change_on=TODAY - timedelta(days=2),
+    )
+
+    assert result == Cell(
+        Light.AMBER, "Due after the change on 1 December 2026; the manager is told on 31 December 2026."
+    )
+
+
+def test_screenshots_half_year_overdue_outweighs_a_change_still_amber():
+    result = cell(
+        Column.SCREENSHOTS,
+        screenshot_duty_starts_on=ESCALATED_TODAY,
+        screenshot_taken=False,
+        screenshot_change_on=TODAY,
+    )
+
+    assert result == Cell(
+        Light.RED,
+        "Overdue since 3 December 2026. "
+        "Due after the change on 3 December 2026; the manager is told on 2 January 2027.",
+    )
+
+
+def test_screenshots_change_on_a_paused_channel_is_none():
+    result = cell(Column.SCREENSHOTS, status="pausad", screenshot_change_on=ESCALATED_TODAY)
+
+    assert result == Cell(Light.NONE, "The channel is paused.")
+
+
 # --- Inventory --------------------------------------------------------------------------------------
 
 

@@ -21,8 +21,10 @@ from django.core.management import call_command
 from accounts.enums import Role
 from accounts.models import TrainingRecord
 from accounts.tests.factories import AbsenceFactory, TrainingRecordFactory, make_user
-from channel_register.domain.channels import appoint, confirm_inventory, record_screenshot
+from channel_register.domain.channels import appoint, confirm_inventory, describe_channel, record_screenshot
+from channel_register.domain.duties import open_change_duty
 from channel_register.domain.updates import log_update
+from channel_register.enums import DutyReason
 from channel_register.models import Channel, RosterWeek
 from channel_register.tests.channel_factories import ANSWERED, STATED, png_upload, trained
 from channel_register.tests.channel_upkeep_factories import screenshot_duty, weekly_check
@@ -220,6 +222,27 @@ def test_read_facts_screenshot_duty_open_without_a_screenshot_of_the_half_year(o
     facts = facts_of(channel)
 
     assert (facts.screenshot_duty_starts_on, facts.screenshot_taken) == (date(2027, 1, 1), False)
+
+
+def test_read_facts_the_oldest_change_whose_screenshot_duty_is_open(org):
+    channel = measured_channel(org, since=SINCE)
+    for day, key in ((date(2027, 2, 1), "kanal:1"), (date(2027, 3, 1), "kanal:2")):
+        open_change_duty(channel, reason=DutyReason.CHANNEL_CHANGED, key=key, on=day)
+    opened = facts_of(channel).screenshot_change_on
+
+    def screenshot(day):
+        record_screenshot(
+            channel.pk, actor=org.medarbetare, taken_on=day, url=channel.url, **ANSWERED, uploads=[png_upload()]
+        )
+        return facts_of(channel).screenshot_change_on
+
+    # Taken before the first change: fulfils neither; between the changes: the first only.
+    assert [opened, screenshot(date(2027, 1, 31)), screenshot(date(2027, 2, 10)), screenshot(TODAY)] == [
+        date(2027, 2, 1),
+        date(2027, 2, 1),
+        date(2027, 3, 1),
+        None,
+    ]
 
 
 def test_read_facts_inventory_due_half_a_year_after_the_latest_confirmation(org):
@@ -447,6 +470,43 @@ def test_signals_refresh_the_channel_after_a_change_on_commit(org, django_captur
         )
 
     assert (before, Standing.objects.get(channel=channel).screenshots) == (Light.AMBER, Light.GREEN)
+
+
+def test_renaming_a_well_kept_channel_turns_its_screenshots_amber_until_a_screenshot_is_taken(
+    org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        channel = well_kept(org)
+
+    def screenshots():
+        standing = Standing.objects.get(channel=channel)
+        return standing.screenshots, Facts.from_json(standing.facts).screenshot_change_on
+
+    before = screenshots()
+    # The next day: the screenshot of the half year, taken today, fulfils a change made today.
+    next_day = TODAY + timedelta(days=1)
+    with time_machine.travel(local(2027, 3, 16, 10), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            describe_channel(
+                channel.pk,
+                platform=channel.platform,
+                name="Nytt namn",
+                url=channel.url,
+                unit=channel.unit,
+                actor=org.chef,
+            )
+        renamed = screenshots()
+        with django_capture_on_commit_callbacks(execute=True):
+            record_screenshot(
+                channel.pk,
+                actor=org.medarbetare,
+                taken_on=next_day,
+                url=channel.url,
+                **ANSWERED,
+                uploads=[png_upload()],
+            )
+
+    assert [before, renamed, screenshots()] == [(Light.GREEN, None), (Light.AMBER, next_day), (Light.GREEN, None)]
 
 
 def test_signals_refresh_once_per_transaction(org, django_capture_on_commit_callbacks):
