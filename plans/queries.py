@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from channel_register.models import (
 )
 
 from .enums import EDITABLE, PENDING, Action, PlanStatus, Step
-from .models import ClosureRequest, Decision, Escalation, Plan
+from .models import ClosureRequest, Decision, Escalation, Plan, SignedPlan
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -275,3 +276,18 @@ def approved_in_round_q(model, person, steps=None) -> Q:
         approvals = approvals.filter(step__in=steps)
     later_return = Decision.objects.filter(**{field: OuterRef(field)}, outcome=Action.RETURN, pk__gt=OuterRef("pk"))
     return Q(Exists(approvals.exclude(Exists(later_return))))
+
+
+def signed_record(plan: Plan) -> SignedPlan | None:
+    """The signed record of a decided version (approved or superseded since), or None, for its
+    page: the state and fingerprints of its PDF, and `signature`, the signature block its PDF
+    prints (the snapshot's: the place and signer as they were at the approval). The PDF's bytes and
+    the rest of the snapshot stay in the database: a PDF may be hundreds of kilobytes. One query."""
+    if plan.status not in {PlanStatus.GODKAND, PlanStatus.ERSATT}:
+        return None
+    return (
+        SignedPlan.objects.defer("pdf", "snapshot")
+        .annotate(signature=KeyTransform("signature", "snapshot"))
+        .filter(plan=plan)
+        .first()
+    )

@@ -267,6 +267,22 @@ def test_plan_page_after_the_chef_step_shows_name_place_and_date_as_the_pdf(clie
     assert (signed["place"], signed["date"], signed["name"]) == ("Östhammar", chef_day, org.chef.get_full_name())
 
 
+def test_plan_page_of_a_decided_plan_keeps_the_signature_its_pdf_prints_when_the_unit_moves(client, org, settings):
+    settings.PDF_SIGNATURE_PLACE = "Uppsala"
+    org.library.signature_place = "Östhammar"
+    org.library.save()
+    plan = approve(complete_plan(org.medarbetare), org)
+    org.library.signature_place = "Enköping"
+    org.library.save()
+    client.force_login(org.medarbetare)
+
+    response = client.get(reverse("plans:detail", args=[plan.pk]))
+
+    signed = plan.signed.snapshot["signature"]
+    assert signature_on(response)[1:3] == [signed["place"], signed["date"]]
+    assert signed["place"] == "Östhammar"
+
+
 def test_signature_place_without_the_units_own_is_the_installations(org, settings):
     settings.PDF_SIGNATURE_PLACE = "Uppsala slott"
     plan = complete_plan(org.medarbetare)

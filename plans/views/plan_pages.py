@@ -21,7 +21,7 @@ from ..domain.transitions import transition
 from ..enums import LATER_RULES, Action
 from ..forms import DecisionForm, PlanFilterForm
 from ..models import Decision, Plan
-from ..queries import last_return, plans_visible_to, round_approvals, versions_of
+from ..queries import last_return, plans_visible_to, round_approvals, signed_record, versions_of
 from .common import conflict_response, get_visible_plan
 
 PAGE_SIZE = 25
@@ -81,6 +81,8 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
     round_approvals(plan, decisions)  # the decision rules read these: no second query
     found = rules.authority(user, plan)
     actions = rules.allowed_actions(user, plan)
+    # A decided version shows the signature its PDF prints; one being decided, the one it would.
+    signed = signed_record(plan)
     return {
         "plan": plan,
         "goals": list(plan.goals.all()),
@@ -96,7 +98,8 @@ def detail_context(request, plan: Plan, decision_form: DecisionForm | None = Non
         "step": found.step if found else None,
         "acting_for": found.acting_for if found else None,
         "returned": last_return(plan, decisions),
-        "signature": archive.signature(plan, archive.chef_signature(decisions)),
+        "signed": signed,
+        "signature": signed.signature if signed else archive.signature(plan, archive.chef_signature(decisions)),
         "missing_later_rules": [LATER_RULES[key] for key in plan.missing_later_rules if key in LATER_RULES],
     }
 
