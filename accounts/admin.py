@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kob_social.history_admin import ReadOnlyHistoryAdmin
 
-from .models import Absence, Deputy, GroupMapping, TrainingRecord, Unit, User
+from .models import Absence, Deputy, GroupMapping, RecordsFormat, TrainingRecord, Unit, User
 
 
 @admin.register(User)
@@ -88,3 +88,27 @@ class GroupMappingAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("role",)
     search_fields = ("group",)
     list_select_related = ("unit",)
+
+
+@admin.register(RecordsFormat)
+class RecordsFormatAdmin(ReadOnlyHistoryAdmin):
+    """How registration numbers and records management references are written (accounts.records):
+    one row, never deleted; emptied, the installation's formats apply. Its history shows who changed
+    them."""
+
+    fieldsets = (
+        (
+            _("Registration number in the Region's case system"),
+            {"fields": ("case_number_pattern", "case_number_example")},
+        ),
+        (
+            _("Reference to the records management plan"),
+            {"fields": ("records_reference_pattern", "records_reference_example")},
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not RecordsFormat.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

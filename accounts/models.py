@@ -1,5 +1,7 @@
 """Users, the organisational tree, trainings and absences."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -432,3 +434,82 @@ class GroupMapping(models.Model):
 
     def __str__(self):
         return self.group
+
+
+class RecordsFormat(models.Model):
+    """How references to the Region's records are written (accounts.records), kept by the
+    administrator in the admin: the number of a case in the Region's case system (diarienummer: a
+    removal's, a screenshot's, a closure's, a plan's registration) and the entry of the
+    dokumenthanteringsplan / gallringsbeslut that governs a plan's and a channel's records. Each is
+    a regular expression the whole value must match, with an example shown when it does not; left
+    empty, the installation's own (settings CASE_NUMBER_PATTERN, RECORDS_REFERENCE_PATTERN).
+
+    One row (pk ONLY); its history is the audit trail of who changed the formats. Values already
+    stored are not checked again."""
+
+    ONLY = 1
+
+    case_number_pattern = models.CharField(
+        _("pattern of a registration number"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A regular expression the whole registration number must match, e.g. "
+            "[A-ZÅÄÖ]{1,8} ?\\d{4}[-/]\\d{1,6}. Empty: the installation's pattern."
+        ),
+    )
+    case_number_example = models.CharField(
+        _("example of a registration number"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown to the person when a number does not match, e.g. KUN2026-00123."),
+    )
+    records_reference_pattern = models.CharField(
+        _("pattern of a records management reference"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A regular expression the whole reference must match, e.g. DHP \\d+(\\.\\d+)*. Empty: the "
+            "installation's pattern."
+        ),
+    )
+    records_reference_example = models.CharField(
+        _("example of a records management reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to the person when a reference does not match, e.g. DHP 4.2.1."),
+    )
+    history = HistoricalRecords(bases=[AddressedHistoricalRecord])
+
+    class Meta:
+        verbose_name = _("format of records references")
+        verbose_name_plural = _("formats of records references")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="records_format_one_row")]
+
+    def __str__(self):
+        return str(_("Formats of registration numbers and records management references"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.ONLY
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        for kind in ("case_number", "records_reference"):
+            pattern = getattr(self, f"{kind}_pattern").strip()
+            example = getattr(self, f"{kind}_example").strip()
+            if not pattern:
+                if example:
+                    errors[f"{kind}_pattern"] = _("Give the pattern the example follows, or leave both empty.")
+                continue
+            try:
+                compiled = re.compile(pattern)
+            except re.error as error:
+                errors[f"{kind}_pattern"] = _("This is not a regular expression: %(error)s.") % {"error": error}
+                continue
+            if not example:
+                errors[f"{kind}_example"] = _("Give an example that follows the pattern.")
+            elif compiled.fullmatch(example) is None:
+                errors[f"{kind}_example"] = _("The example does not follow the pattern.")
+        if errors:
+            raise ValidationError(errors)

@@ -4,13 +4,15 @@ changes."""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
+from django.core.signals import setting_changed
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import records
 from .domain import sync_unit_access
-from .models import Unit, User
+from .models import RecordsFormat, Unit, User
 
 # What a person may do depends on these columns and on their groups (the roles) and direct
 # permissions; a change to any of them ends the person's sessions.
@@ -119,3 +121,28 @@ def unit_saved(sender, instance: Unit, raw=False, **kwargs):
         return
     for chef_id in {instance.chef_id, getattr(instance, "_previous_chef_id", None)} - {None}:
         sync_unit_access(User.objects.get(pk=chef_id))
+
+
+@receiver(post_save, sender=RecordsFormat)
+@receiver(post_delete, sender=RecordsFormat)
+def forget_records_formats(sender, **kwargs):
+    """The administrator changed how records references are written: every check from now on
+    reads the new formats."""
+    records.forget()
+
+
+INSTALLATION_FORMATS = {
+    f"{kind}_{part}" for kind in ("CASE_NUMBER", "RECORDS_REFERENCE") for part in ("PATTERN", "EXAMPLE")
+}
+
+
+@receiver(setting_changed)
+def forget_records_formats_of_the_installation(setting, **kwargs):
+    """The installation's formats (the defaults) changed: in tests, through the settings fixture."""
+    if setting in {
+        "CASE_NUMBER_PATTERN",
+        "CASE_NUMBER_EXAMPLE",
+        "RECORDS_REFERENCE_PATTERN",
+        "RECORDS_REFERENCE_EXAMPLE",
+    }:
+        records.forget()

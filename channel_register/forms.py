@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
 from accounts.queries import unit_and_descendant_ids
+from accounts.records import CASE_NUMBER_MAX_LENGTH, formats, valid_case_number
 from kob_social.errors import Incomplete
-from kob_social.records import CASE_NUMBER_MAX_LENGTH, valid_case_number
 
 from .domain.channels import MUST_BE_STATED, iso_weeks
 from .enums import INFORMATION_ITEMS, ChannelAction, ChannelStatus, ChecklistItem, Platform, RemovalCategory
@@ -343,13 +343,13 @@ class UploadField(forms.FileField):
 
 def case_number_help() -> str:
     return gettext("Optional. As the Region's case system writes it, for example %(example)s.") % {
-        "example": settings.CASE_NUMBER_EXAMPLE
+        "example": formats().case_number_example
     }
 
 
 class CaseNumberField(forms.CharField):
     """A registration number (diarienummer) of the Region's case system, optional, checked by
-    the installation's pattern (kob_social.records.valid_case_number) with its example."""
+    the format in force (accounts.records.valid_case_number) with its example."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Registration number"))

@@ -411,10 +411,11 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 # The diarienummer of a plan: {year} and {seq} are filled in at the first submission.
 DIARIENUMMER_FORMAT = env("DIARIENUMMER_FORMAT", default="KOB-{year}-{seq:04d}")
 
-# References to the Region's records (kob_social.records), each a regular expression the whole
+# References to the Region's records (accounts.records), each a regular expression the whole
 # value must match, and an example shown with the message when it does not: the number of a case in
 # the Region's case system (a removal's, a closure's, a plan's registration), and the entry of the
-# dokumenthanteringsplan / gallringsbeslut that governs a channel's records.
+# dokumenthanteringsplan / gallringsbeslut that governs a channel's records. These are the
+# installation's; the administrator's, set in the admin (accounts.RecordsFormat), take their place.
 CASE_NUMBER_PATTERN = env("CASE_NUMBER_PATTERN", default=r"[A-ZÅÄÖ]{1,8} ?\d{4}[-/]\d{1,6}")
 CASE_NUMBER_EXAMPLE = env("CASE_NUMBER_EXAMPLE", default="KUN2026-00123")
 RECORDS_REFERENCE_PATTERN = env("RECORDS_REFERENCE_PATTERN", default=r"\S.{0,198}")

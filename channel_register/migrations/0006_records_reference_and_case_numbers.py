@@ -1,12 +1,12 @@
 """Issue 19: the channel's reference to the records management plan (arkivlagen), set from the
 approved plan and kept in the history; and the registration numbers of the removal log and the
-screenshot records checked against the case system's pattern (kob_social.records). A validator
+screenshot records checked against the case system's pattern (accounts.records). A validator
 is no schema change: numbers stored before are kept as they are (the removal log is
 append-only) and only what is written from now on is checked."""
 
 from django.db import migrations, models
 
-import kob_social.records
+import accounts.records
 
 
 class Migration(migrations.Migration):
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=200,
-                validators=[kob_social.records.valid_records_reference],
+                validators=[accounts.records.valid_records_reference],
                 verbose_name="Reference to the records management plan",
             ),
         ),
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=200,
-                validators=[kob_social.records.valid_records_reference],
+                validators=[accounts.records.valid_records_reference],
                 verbose_name="Reference to the records management plan",
             ),
         ),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=40,
-                validators=[kob_social.records.valid_case_number],
+                validators=[accounts.records.valid_case_number],
                 verbose_name="registration number",
             ),
         ),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=40,
-                validators=[kob_social.records.valid_case_number],
+                validators=[accounts.records.valid_case_number],
                 verbose_name="registration number",
             ),
         ),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from kob_social.records import (
+from accounts.records import (
     CASE_NUMBER_MAX_LENGTH,
     RECORDS_REFERENCE_MAX_LENGTH,
     valid_case_number,
@@ -298,7 +298,7 @@ class Screenshot(models.Model):
     taken_on = models.DateField(_("date taken"))
     taken_by = models.ForeignKey(PERSON, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+")
     url = models.URLField(_("address"), max_length=500)
-    # Checked against the case system's pattern when written (kob_social.records); rows stored
+    # Checked against the case system's pattern when written (accounts.records); rows stored
     # before the check are not revalidated.
     diarienummer = models.CharField(
         _("registration number"), max_length=CASE_NUMBER_MAX_LENGTH, blank=True, validators=[valid_case_number]
@@ -358,7 +358,7 @@ class RemovalEntry(StoredFileMixin):
         _("description"), max_length=TEXT_MAX_LENGTH, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
     )
     police_report = models.BooleanField(_("reported to the police"), default=False)
-    # Checked against the case system's pattern when written (kob_social.records); the log is
+    # Checked against the case system's pattern when written (accounts.records); the log is
     # append-only, so entries stored before the check are never revalidated.
     diarienummer = models.CharField(
         _("registration number"), max_length=CASE_NUMBER_MAX_LENGTH, blank=True, validators=[valid_case_number]

@@ -1,7 +1,7 @@
 """Issue 19, the records of a channel: each screenshot record answers whether alt texts and
 captions were checked (DOS-lagen), and the channel's page shows the share; the registration
 numbers of the removal log and the screenshot records follow the case system's pattern
-(kob_social.records.valid_case_number); and the channel carries its reference to the records
+(accounts.records.valid_case_number); and the channel carries its reference to the records
 management plan (arkivlagen), set from the approved plan.
 
 Messages are compared with the English msgid through gettext (`swedish`), so the tests pass

@@ -147,6 +147,7 @@ def test_admin_no_history_page_can_revert_and_no_history_model_is_registered():
         "accounts.Absence",
         "accounts.Deputy",
         "accounts.GroupMapping",
+        "accounts.RecordsFormat",
         "accounts.TrainingRecord",
         "accounts.Unit",
         "channel_register.Channel",

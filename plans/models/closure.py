@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from accounts.records import CASE_NUMBER_MAX_LENGTH, valid_case_number
 from channel_register.models import Channel
 from kob_social.history import AddressedHistoricalRecord
-from kob_social.records import CASE_NUMBER_MAX_LENGTH, valid_case_number
 
 from ..enums import PlanStatus
 from .chain import ChainStateMixin

@@ -20,15 +20,15 @@ from simple_history.models import HistoricalRecords
 
 from accounts.enums import Role
 from accounts.models import Unit
-from channel_register.enums import FrequencyPeriod, Platform
-from channel_register.models.channel import valid_hours_per_week
-from kob_social.history import AddressedHistoricalRecord
-from kob_social.records import (
+from accounts.records import (
     CASE_NUMBER_MAX_LENGTH,
     RECORDS_REFERENCE_MAX_LENGTH,
     valid_case_number,
     valid_records_reference,
 )
+from channel_register.enums import FrequencyPeriod, Platform
+from channel_register.models.channel import valid_hours_per_week
+from kob_social.history import AddressedHistoricalRecord
 
 from ..enums import (
     ANSWER_MAX_LENGTH,
@@ -178,7 +178,7 @@ class Plan(ChainStateMixin, models.Model):
     )
     case_routine = answer_field(_("Routine for individual cases (enskilda ärenden) in the channel"))
     # Arkivlagen: the entry of the dokumenthanteringsplan / gallringsbeslut that governs the
-    # channel's records, in the format the installation sets (kob_social.records).
+    # channel's records, in the format the installation sets (accounts.records).
     records_reference = models.CharField(
         _("Reference to the records management plan"),
         max_length=RECORDS_REFERENCE_MAX_LENGTH,
