@@ -10,11 +10,14 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Measurement and evaluation")
 
     def ready(self):
-        # circular: the register's hooks, and the cycle's models, are read once the app registry is ready.
+        # circular: the register's and the plans' hooks, and the cycle's models, are read once the
+        # app registry is ready.
         from channel_register import hooks
+        from plans import hooks as plan_hooks
 
         from .audited import register_with_audit
         from .domain.cycle import channel_page_section, with_facts
+        from .domain.goals import first_values
 
         register_with_audit()
         register_notice_kinds()
@@ -23,6 +26,8 @@ class MetricsConfig(AppConfig):
         # Where the channel stands in the SMILEY cycle, its facts read with the channel.
         hooks.add_page_sections(channel_page_section)
         hooks.add_page_query(with_facts)
+        # A revised plan's goal first measured on a day now past starts from the value measured then.
+        plan_hooks.connect_first_values(first_values)
 
 
 def measuring_page_link(request, channel) -> list[tuple[str, str]]:

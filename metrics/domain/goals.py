@@ -37,3 +37,15 @@ def progress_of(goal, series: Series, *, today: datetime.date) -> Progress:
         points=series.get(goal.metric, []),
         today=today,
     )
+
+
+def first_values(channel_id: int, goals, today: datetime.date) -> list[Decimal | None]:
+    """The value each of `goals` measured for the first time on a day (first_measured_on) was first
+    measured at: the baseline its progress reads (progress.first_measured); None before it is
+    measured, and for a goal with a baseline. Connected as plans.hooks.first_values. At most two
+    queries (goal_series)."""
+    series = goal_series(channel_id, goals, today=today)
+    return [
+        progress_of(goal, series, today=today).baseline if goal.baseline is None and goal.first_measured_on else None
+        for goal in goals
+    ]

@@ -15,14 +15,19 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
+from kob_social.errors import Incomplete
 from metrics.domain.first_measurements import KIND, run_first_measurement_duties
 from metrics.domain.measurements import record_measurement
 from metrics.enums import CATALOGUE
 from metrics.progress import Status, goal_progress
 from notifications.models import Notification
-from plans.enums import Metric
-from plans.models import Goal
+from plans import hooks as plan_hooks
+from plans.domain.drafts import revise
+from plans.domain.transitions import transition
+from plans.enums import Action, Metric, PlanStatus
+from plans.models import Goal, Plan
 from plans.tests.factories import complete_plan
 
 from .factories import measured_channel
@@ -176,3 +181,61 @@ def test_measuring_page_shows_the_first_value_as_the_baseline_once_measured(clie
     assert "2027" in waiting["baseline"]
     assert (measured["baseline"], measured["latest"]) == ("1\xa0200", "1\xa0500")
     assert measured["progress"].baseline == Decimal("1200")
+
+
+# --- A revision after the day --------------------------------------------------------------------
+
+
+def plan_of(channel) -> Plan:
+    return Plan.objects.get(channel=channel, status=PlanStatus.GODKAND)
+
+
+def goal_start(plan: Plan) -> list[tuple]:
+    return list(plan.goals.values_list("baseline", "first_measured_on"))
+
+
+def test_revision_after_the_first_measurement_starts_the_goal_from_the_value_measured_then(org, channel):
+    measure(channel, org.medarbetare, datetime.date(2027, 4, 3), "1200")
+    measure(channel, org.medarbetare, datetime.date(2027, 5, 1), "1500")
+
+    with on(datetime.date(2027, 6, 1)):
+        draft = revise(plan_of(channel).pk, actor=org.medarbetare)
+        submitted = transition(draft.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    assert goal_start(draft) == [(Decimal("1200"), None)]
+    assert goal_start(plan_of(channel)) == [(None, FIRST_DAY)]  # the approved version is as it was
+    assert submitted.status == PlanStatus.HOS_CHEF
+
+
+def test_revision_after_the_day_without_a_measurement_keeps_the_day_and_submitting_asks_for_the_value(org, channel):
+    with on(datetime.date(2027, 6, 1)):
+        draft = revise(plan_of(channel).pk, actor=org.medarbetare)
+        with pytest.raises(Incomplete) as refused:
+            transition(draft.pk, Action.SUBMIT, actor=org.medarbetare)
+
+    goal = draft.goals.get()
+    assert goal_start(draft) == [(None, FIRST_DAY)]
+    assert refused.value.errors == {
+        f"goal-{goal.pk}-first_measured_on": [
+            gettext("This day has passed: enter the value measured then as the baseline.")
+        ]
+    }
+
+
+def test_revision_before_the_day_keeps_the_day_without_asking_the_measurements(org, channel, monkeypatch):
+    asked = []
+    monkeypatch.setattr(plan_hooks, "_first_values", [lambda *args: asked.append(args) or [None]])
+
+    with on(datetime.date(2027, 3, 20)):
+        draft = revise(plan_of(channel).pk, actor=org.medarbetare)
+
+    assert (goal_start(draft), asked) == ([(None, FIRST_DAY)], [])
+
+
+def test_revision_on_the_day_measured_that_morning_starts_from_that_value(org, channel):
+    measure(channel, org.medarbetare, FIRST_DAY, "1234")
+
+    with on(FIRST_DAY):
+        draft = revise(plan_of(channel).pk, actor=org.medarbetare)
+
+    assert goal_start(draft) == [(Decimal("1234"), None)]

@@ -1,7 +1,10 @@
 """Writing a plan: create a draft, save it (refusing a stale form), and revise an approved plan."""
 
+from types import SimpleNamespace
+
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from guardian.shortcuts import assign_perm
@@ -14,7 +17,7 @@ from channel_register.models import Channel
 from kob_social.concurrency import claim_revision
 from kob_social.errors import Conflict, Incomplete, NotAllowed, field_errors
 
-from .. import rules
+from .. import hooks, rules
 from ..enums import EDITABLE, MAX_GOALS, PlanStatus
 from ..models import Goal, Plan
 from ..queries import drafts_holding_a_channel, open_version_exists
@@ -310,9 +313,30 @@ def revise(plan_id: int, *, actor: User, reason: str = "") -> Plan:
             raise Conflict(_("A new version of this plan is already being drafted or decided.")) from exc
         event.about = draft
         draft.other_people.set(current.other_people.all())
-        _write_goals(draft, [{field: getattr(goal, field) for field in GOAL_FIELDS} for goal in current.goals.all()])
+        goals = [{field: getattr(goal, field) for field in GOAL_FIELDS} for goal in current.goals.all()]
+        _write_goals(draft, _from_first_values(current.channel_id, goals))
         assign_perm(rules.CHANGE_PLAN, actor, draft)
     return draft
+
+
+def _from_first_values(channel_id: int | None, goals: list[dict]) -> list[dict]:
+    """A copied goal that was to be measured for the first time on a day now come, and has been
+    measured, starts the new version from the value measured then (hooks.first_values): it becomes
+    the goal's baseline, as the goal's progress already read it. A goal not measured yet keeps its
+    day; submitting asks for the value if the day has passed. No query without such a goal."""
+    today = timezone.localdate()
+    measured = [
+        goal
+        for goal in goals
+        if goal["baseline"] is None and goal["first_measured_on"] is not None and goal["first_measured_on"] <= today
+    ]
+    if channel_id is None or not measured:
+        return goals
+    values = hooks.first_values(channel_id, [SimpleNamespace(**goal) for goal in measured], today)
+    for goal, value in zip(measured, values, strict=True):
+        if value is not None:
+            goal["baseline"], goal["first_measured_on"] = value, None
+    return goals
 
 
 def _blank_to_empty(plan: Plan) -> None:
