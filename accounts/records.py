@@ -61,23 +61,24 @@ def _pair(row: RecordsFormat | None, kind: str) -> tuple[str, str]:
     return getattr(settings, f"{kind.upper()}_PATTERN"), getattr(settings, f"{kind.upper()}_EXAMPLE")
 
 
+# What a person is told when a value does not follow its format, with the format's example.
+MESSAGES = {
+    "case_number": _("Write the registration number as the Region's case system writes it, for example %(example)s."),
+    "records_reference": _("Write the reference as the records management plan writes it, for example %(example)s."),
+}
+
+
 def valid_case_number(value: str) -> None:
     """A number of the Region's case system, in the format in force (formats)."""
-    found = formats()
-    if value and not re.fullmatch(found.case_number_pattern, value.strip()):
-        raise ValidationError(
-            _("Write the registration number as the Region's case system writes it, for example %(example)s."),
-            code="case_number",
-            params={"example": found.case_number_example},
-        )
+    _check("case_number", value)
 
 
 def valid_records_reference(value: str) -> None:
     """An entry of the records management plan, in the format in force (formats)."""
+    _check("records_reference", value)
+
+
+def _check(kind: str, value: str) -> None:
     found = formats()
-    if value and not re.fullmatch(found.records_reference_pattern, value.strip()):
-        raise ValidationError(
-            _("Write the reference as the records management plan writes it, for example %(example)s."),
-            code="records_reference",
-            params={"example": found.records_reference_example},
-        )
+    if value and not re.fullmatch(getattr(found, f"{kind}_pattern"), value.strip()):
+        raise ValidationError(MESSAGES[kind], code=kind, params={"example": getattr(found, f"{kind}_example")})
