@@ -131,6 +131,7 @@ def forget_records_formats(sender, **kwargs):
     records.forget()
 
 
+# The settings that hold the installation's formats (accounts.records.formats reads them).
 INSTALLATION_FORMATS = {
     f"{kind}_{part}" for kind in ("CASE_NUMBER", "RECORDS_REFERENCE") for part in ("PATTERN", "EXAMPLE")
 }
@@ -139,10 +140,5 @@ INSTALLATION_FORMATS = {
 @receiver(setting_changed)
 def forget_records_formats_of_the_installation(setting, **kwargs):
     """The installation's formats (the defaults) changed: in tests, through the settings fixture."""
-    if setting in {
-        "CASE_NUMBER_PATTERN",
-        "CASE_NUMBER_EXAMPLE",
-        "RECORDS_REFERENCE_PATTERN",
-        "RECORDS_REFERENCE_EXAMPLE",
-    }:
+    if setting in INSTALLATION_FORMATS:
         records.forget()

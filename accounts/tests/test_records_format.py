@@ -82,6 +82,13 @@ def test_formats_the_administrators_where_set_the_installations_where_left_empty
     assert formats() == Formats(r"RS\d{4}-\d{5}", "RS2026-00001", r"\S.{0,198}", "Plan 4.2.1")
 
 
+def test_formats_follow_the_installations_settings_when_they_change(installation, settings):
+    before = formats()
+    settings.CASE_NUMBER_PATTERN, settings.CASE_NUMBER_EXAMPLE = r"RS\d{4}-\d{5}", "RS2026-00001"
+
+    assert (before.case_number_example, formats().case_number_example) == ("KUN2026-00123", "RS2026-00001")
+
+
 def test_formats_read_once_then_kept(installation, django_assert_num_queries):
     with django_assert_num_queries(1):
         first = formats()
