@@ -19,17 +19,17 @@ from decimal import Decimal
 # order. At most two queries.
 FirstValues = Callable[[int, Sequence, datetime.date], list[Decimal | None]]
 
-_first_values: list[FirstValues] = []
+_source: FirstValues | None = None
 
 
 def connect_first_values(source: FirstValues) -> None:
-    if source not in _first_values:
-        _first_values.append(source)
+    global _source
+    _source = source
 
 
 def first_values(channel_id: int, goals: Sequence, today: datetime.date) -> list[Decimal | None]:
     """The value each of `goals` was first measured at, from the connected source (None each
     without one)."""
-    if not _first_values or not goals:
+    if _source is None or not goals:
         return [None] * len(goals)
-    return _first_values[0](channel_id, goals, today)
+    return _source(channel_id, goals, today)

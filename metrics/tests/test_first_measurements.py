@@ -224,7 +224,7 @@ def test_revision_after_the_day_without_a_measurement_keeps_the_day_and_submitti
 
 def test_revision_before_the_day_keeps_the_day_without_asking_the_measurements(org, channel, monkeypatch):
     asked = []
-    monkeypatch.setattr(plan_hooks, "_first_values", [lambda *args: asked.append(args) or [None]])
+    monkeypatch.setattr(plan_hooks, "_source", lambda *args: asked.append(args) or [None])
 
     with on(datetime.date(2027, 3, 20)):
         draft = revise(plan_of(channel).pk, actor=org.medarbetare)
